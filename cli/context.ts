@@ -1,0 +1,13 @@
+/** Builds the RunContext for a command from the global flags: config loaded and validated once. */
+import type { Command } from 'commander';
+import { loadConfig } from '../lib/config/load.js';
+import { type RunContext, createContext } from '../lib/context.js';
+import { createLogger } from '../lib/log.js';
+import type { GlobalOptions } from './main.js';
+
+export async function contextFor(command: Command): Promise<RunContext> {
+  const options = command.optsWithGlobals<GlobalOptions>();
+  const logger = createLogger(options.quiet ? 'quiet' : options.verbose ? 'verbose' : 'normal');
+  const config = await loadConfig(options.config, { lake: options.lake });
+  return createContext(config, logger);
+}

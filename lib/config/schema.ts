@@ -1,0 +1,135 @@
+/**
+ * The configuration schema: the one place that says which keys exist, their defaults and how a
+ * wrong value is explained. Every object is strict, so a misspelt key is an error, not a silent
+ * no-op. Each area of meshwatch owns its section below; add keys there, with a `describe` text,
+ * rather than reading untyped values elsewhere.
+ */
+import { z } from 'zod';
+
+export const ACCOUNT_KINDS = ['producer', 'consumer', 'governance', 'log-archive', 'management'] as const;
+
+const accountId = z
+  .string({ error: 'must be a 12-digit AWS account id in quotes, e.g. "111122223333"' })
+  .regex(/^\d{12}$/, 'must be exactly 12 digits, e.g. "111122223333" (quote it so YAML keeps leading zeros)');
+
+const region = z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, 'must be an AWS region name such as us-east-1');
+
+const s3Url = z.string().regex(/^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/.*)?$/, 'must look like s3://bucket/prefix');
+
+const isoInstant = z
+  .string()
+  .refine((text) => !Number.isNaN(Date.parse(text)), 'must be an ISO 8601 time such as 2026-10-31T00:00:00Z');
+
+export const accountSchema = z.strictObject({
+  id: accountId,
+  name: z.string().min(1),
+  domain: z.string().regex(/^[a-z][a-z0-9-]*$/, 'must be a lower-case domain name such as sales or supply-chain'),
+  kind: z.enum(ACCOUNT_KINDS, { error: `must be one of ${ACCOUNT_KINDS.join(', ')}` }),
+  owner: z.string().optional().describe('contact for alerts routed to this account'),
+});
+
+const cloudtrailSource = z
+  .strictObject({
+    path: z.string().optional().describe('a local copy of the org-trail bucket (the folder that holds AWSLogs/)'),
+    s3: s3Url.optional().describe('the org-trail bucket itself, s3://bucket/prefix'),
+    lookup_events: z
+      .strictObject({
+        accounts: z.array(accountId).min(1),
+        days: z.number().int().min(1).max(90).default(90),
+      })
+      .optional()
+      .describe('accounts without an org trail: management events through the LookupEvents API'),
+    verify_digests: z.boolean().default(true),
+    workers: z.number().int().min(1).max(64).optional().describe('worker threads; default: the number of cores'),
+  })
+  .refine((source) => source.path || source.s3 || source.lookup_events, {
+    message: 'set path (a local copy), s3 (the bucket) or lookup_events, or remove sources.cloudtrail',
+  });
+
+const apiSource = z.strictObject({
+  accounts: z.array(accountId).optional().describe('accounts to collect from; default depends on the source'),
+});
+
+const costExplorerSource = z.strictObject({
+  account: accountId.optional().describe('the management/payer account; default: the account of kind management'),
+  tag_key: z.string().default('domain'),
+  refresh_days: z.number().int().min(1).max(60).default(3).describe('recent days always fetched again'),
+  history_days: z.number().int().min(1).max(365).default(60),
+});
+
+export const configSchema = z.strictObject({
+  lake: z.string().default('./lake').describe('where Parquet, the DuckDB file and state live'),
+  now: isoInstant
+    .optional()
+    .describe('pins "now" for relative windows and lags; the sample organisation is frozen in time'),
+  regions: z.array(region).min(1).default(['us-east-1']),
+  organization: z.strictObject({
+    id: z.string().regex(/^o-[a-z0-9]{10,32}$/, 'must be an organization id such as o-abc123def4'),
+    discover: z.boolean().default(false).describe('merge accounts from AWS Organizations (config wins)'),
+    accounts: z.array(accountSchema).default([]),
+  }),
+  aws: z
+    .strictObject({
+      mode: z
+        .enum(['live', 'file'], { error: 'must be live (call AWS) or file (read API snapshots from aws.snapshots)' })
+        .default('live'),
+      snapshots: z.string().optional().describe('folder of API-shaped JSON responses, for mode: file'),
+      profile: z.string().optional(),
+      endpoint: z.string().url().optional().describe('endpoint override, e.g. a local test service'),
+      roles: z.strictObject({ collector: z.string().default('MeshwatchReadOnly') }).default({ collector: 'MeshwatchReadOnly' }),
+      max_attempts: z.number().int().min(1).max(20).default(8),
+    })
+    .refine((aws) => aws.mode !== 'file' || aws.snapshots, {
+      message: 'mode: file needs snapshots: <folder of API responses>',
+      path: ['snapshots'],
+    })
+    .default({ mode: 'live', roles: { collector: 'MeshwatchReadOnly' }, max_attempts: 8 }),
+  sources: z
+    .strictObject({
+      cloudtrail: cloudtrailSource.optional(),
+      lakeformation: apiSource.optional(),
+      glue: apiSource.optional(),
+      athena: apiSource
+        .extend({ workgroups: z.array(z.string()).optional().describe('default: every workgroup listed') })
+        .optional(),
+      cost_explorer: costExplorerSource.optional(),
+      organizations: z.strictObject({}).optional(),
+      declared_grants: z
+        .strictObject({ path: z.string().describe('terraform show -json output, or a YAML file of grants') })
+        .optional(),
+      contracts: z.strictObject({ path: z.string().describe('folder of data contract YAML files') }).optional(),
+    })
+    .default({}),
+  pii: z
+    .strictObject({ tag_key: z.string().default('sensitivity'), tag_values: z.array(z.string()).min(1).default(['pii']) })
+    .default({ tag_key: 'sensitivity', tag_values: ['pii'] }),
+  pricing: z
+    .strictObject({
+      athena_usd_per_tb: z.number().positive().default(5),
+      athena_min_bytes_per_query: z.number().int().min(0).default(10 * 1024 * 1024),
+    })
+    .default({ athena_usd_per_tb: 5, athena_min_bytes_per_query: 10 * 1024 * 1024 }),
+  chargeback: z
+    .strictObject({
+      shared_allocation: z
+        .enum(['even', 'storage', 'usage'], { error: 'must be even, storage or usage' })
+        .default('even'),
+      matrix_split: z.enum(['bytes', 'tables'], { error: 'must be bytes or tables' }).default('bytes'),
+    })
+    .default({ shared_allocation: 'even', matrix_split: 'bytes' }),
+  drift: z
+    .strictObject({ unused_after_days: z.number().int().min(1).default(30) })
+    .default({ unused_after_days: 30 }),
+  alerts: z
+    .strictObject({
+      namespace: z.string().default('Meshwatch'),
+      destinations: z.array(z.record(z.string(), z.unknown())).default([]),
+      rules: z.record(z.string(), z.record(z.string(), z.unknown())).default({}),
+    })
+    .default({ namespace: 'Meshwatch', destinations: [], rules: {} }),
+  dashboards: z.strictObject({ title: z.string().default('meshwatch') }).default({ title: 'meshwatch' }),
+});
+
+export type MeshwatchConfig = z.infer<typeof configSchema>;
+export type AccountConfig = z.infer<typeof accountSchema>;
+export type AccountKind = (typeof ACCOUNT_KINDS)[number];
