@@ -114,9 +114,9 @@ export const configSchema = z.strictObject({
       shared_allocation: z
         .enum(['even', 'storage', 'usage'], { error: 'must be even, storage or usage' })
         .default('even'),
-      matrix_split: z.enum(['bytes', 'tables'], { error: 'must be bytes or tables' }).default('bytes'),
+      matrix_split: z.enum(['tables', 'bytes'], { error: 'must be tables or bytes' }).default('tables'),
     })
-    .default({ shared_allocation: 'even', matrix_split: 'bytes' }),
+    .default({ shared_allocation: 'even', matrix_split: 'tables' }),
   drift: z
     .strictObject({ unused_after_days: z.number().int().min(1).default(30) })
     .default({ unused_after_days: 30 }),
