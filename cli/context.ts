@@ -1,7 +1,7 @@
 /** Builds the RunContext for a command from the global flags: config loaded and validated once. */
 import type { Command } from 'commander';
 import { loadConfig } from '../lib/config/load.js';
-import { type RunContext, createContext } from '../lib/context.js';
+import { createContext, type RunContext } from '../lib/context.js';
 import { createLogger } from '../lib/log.js';
 import type { GlobalOptions } from './main.js';
 

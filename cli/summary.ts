@@ -12,7 +12,9 @@ export async function printStageResults(ctx: RunContext, results: readonly Stage
     const width = Math.max(...outputs.map((output) => output.name.length));
     logger.info('written:');
     for (const output of outputs) {
-      logger.info(`  ${output.name.padEnd(width)}  ${String(output.rows).padStart(9)} rows${output.path ? `  ${output.path}` : ''}`);
+      logger.info(
+        `  ${output.name.padEnd(width)}  ${String(output.rows).padStart(9)} rows${output.path ? `  ${output.path}` : ''}`,
+      );
     }
   }
   const datasets = await listDatasets(layout);

@@ -7,7 +7,7 @@ import type { LoadedConfig } from './config/load.js';
 import { type Database, openDatabase } from './lake/duckdb.js';
 import { type LakeLayout, lakeLayout } from './lake/layout.js';
 import { refreshDatasetViews } from './lake/views.js';
-import { type Logger, createLogger } from './log.js';
+import { createLogger, type Logger } from './log.js';
 
 export interface RunContext {
   readonly config: LoadedConfig;

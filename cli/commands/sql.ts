@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { type OutputFormat, formatRows, parseOutputFormat } from '../../lib/output/format.js';
+import { formatRows, type OutputFormat, parseOutputFormat } from '../../lib/output/format.js';
 import { writeOutput } from '../../lib/output/write.js';
 import { contextFor } from '../context.js';
 

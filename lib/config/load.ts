@@ -9,7 +9,7 @@ import { parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { ConfigError } from '../errors.js';
 import { closestMatches } from '../text/suggest.js';
-import { type MeshwatchConfig, configSchema } from './schema.js';
+import { configSchema, type MeshwatchConfig } from './schema.js';
 
 export interface LoadedConfig extends MeshwatchConfig {
   /** Absolute path of the file it came from. */
@@ -53,10 +53,13 @@ export function parseConfig(text: string, file: string, options: LoadOptions = {
   const result = configSchema.safeParse(raw);
   if (!result.success) {
     const problems = result.error.issues.map((issue) => describeIssue(issue, raw));
-    throw new ConfigError(`${file} has ${problems.length === 1 ? 'an error' : `${problems.length} errors`}:\n  ${problems.join('\n  ')}`, {
-      context: { file },
-      hint: 'correct the keys named above; the README lists every key',
-    });
+    throw new ConfigError(
+      `${file} has ${problems.length === 1 ? 'an error' : `${problems.length} errors`}:\n  ${problems.join('\n  ')}`,
+      {
+        context: { file },
+        hint: 'correct the keys named above; the README lists every key',
+      },
+    );
   }
   const base = dirname(file);
   return resolvePaths({ ...result.data, ...(options.lake ? { lake: options.lake } : {}) }, base, file, Boolean(options.lake));
@@ -100,7 +103,10 @@ function describeIssue(issue: Issue, raw: unknown): string {
 }
 
 function formatPath(path: readonly PropertyKey[]): string {
-  return path.reduce<string>((text, part) => (typeof part === 'number' ? `${text}[${part}]` : text ? `${text}.${String(part)}` : String(part)), '');
+  return path.reduce<string>(
+    (text, part) => (typeof part === 'number' ? `${text}[${part}]` : text ? `${text}.${String(part)}` : String(part)),
+    '',
+  );
 }
 
 function valueAt(raw: unknown, path: readonly PropertyKey[]): unknown {

@@ -59,9 +59,7 @@ const costExplorerSource = z.strictObject({
 
 export const configSchema = z.strictObject({
   lake: z.string().default('./lake').describe('where Parquet, the DuckDB file and state live'),
-  now: isoInstant
-    .optional()
-    .describe('pins "now" for relative windows and lags; the sample organisation is frozen in time'),
+  now: isoInstant.optional().describe('pins "now" for relative windows and lags; the sample organisation is frozen in time'),
   regions: z.array(region).min(1).default(['us-east-1']),
   organization: z.strictObject({
     id: z.string().regex(/^o-[a-z0-9]{10,32}$/, 'must be an organization id such as o-abc123def4'),
@@ -106,20 +104,20 @@ export const configSchema = z.strictObject({
   pricing: z
     .strictObject({
       athena_usd_per_tb: z.number().positive().default(5),
-      athena_min_bytes_per_query: z.number().int().min(0).default(10 * 1024 * 1024),
+      athena_min_bytes_per_query: z
+        .number()
+        .int()
+        .min(0)
+        .default(10 * 1024 * 1024),
     })
     .default({ athena_usd_per_tb: 5, athena_min_bytes_per_query: 10 * 1024 * 1024 }),
   chargeback: z
     .strictObject({
-      shared_allocation: z
-        .enum(['even', 'storage', 'usage'], { error: 'must be even, storage or usage' })
-        .default('even'),
+      shared_allocation: z.enum(['even', 'storage', 'usage'], { error: 'must be even, storage or usage' }).default('even'),
       matrix_split: z.enum(['tables', 'bytes'], { error: 'must be tables or bytes' }).default('tables'),
     })
     .default({ shared_allocation: 'even', matrix_split: 'tables' }),
-  drift: z
-    .strictObject({ unused_after_days: z.number().int().min(1).default(30) })
-    .default({ unused_after_days: 30 }),
+  drift: z.strictObject({ unused_after_days: z.number().int().min(1).default(30) }).default({ unused_after_days: 30 }),
   alerts: z
     .strictObject({
       namespace: z.string().default('Meshwatch'),

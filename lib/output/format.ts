@@ -28,7 +28,11 @@ export function parseOutputFormat(text: string | undefined, allowed: readonly st
 
 export function formatRows(rows: readonly OutputRow[], format: OutputFormat, columns?: readonly ColumnSpec[]): string {
   const specs = columns ?? inferColumns(rows);
-  if (format === 'json') return `${JSON.stringify(rows.map((row) => pick(row, specs)), jsonReplacer)}\n`;
+  if (format === 'json')
+    return `${JSON.stringify(
+      rows.map((row) => pick(row, specs)),
+      jsonReplacer,
+    )}\n`;
   if (format === 'csv') return toCsv(rows, specs);
   return toTable(rows, specs);
 }
@@ -55,9 +59,9 @@ function plainText(value: unknown): string {
 }
 
 export function toCsv(rows: readonly OutputRow[], specs: readonly ColumnSpec[]): string {
-  const escape = (text: string) => (/[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text);
-  const lines = [specs.map((spec) => escape(spec.name)).join(',')];
-  for (const row of rows) lines.push(specs.map((spec) => escape(plainText(row[spec.name]))).join(','));
+  const quote = (text: string) => (/[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text);
+  const lines = [specs.map((spec) => quote(spec.name)).join(',')];
+  for (const row of rows) lines.push(specs.map((spec) => quote(plainText(row[spec.name]))).join(','));
   return `${lines.join('\r\n')}\r\n`;
 }
 
@@ -77,6 +81,9 @@ function toTable(rows: readonly OutputRow[], specs: readonly ColumnSpec[]): stri
   const widths = header.map((title, index) => Math.max(title.length, ...body.map((cells) => (cells[index] as string).length)));
   const isRight = specs.map((spec) => spec.align === 'right' || (spec.align === undefined && isNumericColumn(rows, spec.name)));
   const line = (cells: string[]) =>
-    cells.map((text, index) => (isRight[index] ? text.padStart(widths[index] as number) : text.padEnd(widths[index] as number))).join('  ').trimEnd();
+    cells
+      .map((text, index) => (isRight[index] ? text.padStart(widths[index] as number) : text.padEnd(widths[index] as number)))
+      .join('  ')
+      .trimEnd();
   return `${[line(header), widths.map((width) => '─'.repeat(width)).join('  '), ...body.map(line)].join('\n')}\n`;
 }
