@@ -1,8 +1,132 @@
-/** The transform stage: builds every model (staging → marts) in the lake's DuckDB file. */
+/**
+ * The transform stage: builds every model (staging → marts) in the lake's DuckDB file, publishes
+ * each mart as Parquet under `lake/marts/<mart>/`, and reports rows and time per model.
+ *
+ *   transform(ctx)      always runs (meshwatch transform / run)
+ *   ensureMarts(ctx)    runs only when a dataset, a model or a model-relevant config value changed
+ *                       since the last transform (reports, alerts and dashboards call it)
+ *   testModels(ctx)     runs every model's fixed-rows tests (meshwatch transform --test)
+ */
 import type { RunContext, StageResult } from '../lib/context.js';
+import { TransformError } from '../lib/errors.js';
+import type { Database } from '../lib/lake/duckdb.js';
+import { buildModels } from './runner/build.js';
+import { type FixedRowsResult, runAllFixedRowsTests } from './runner/fixed-rows.js';
+import { orderModels } from './runner/graph.js';
+import { type Model, loadModels } from './runner/model.js';
+import { paramsFromConfig } from './runner/params.js';
+import { publishMart } from './runner/publish.js';
+import { createSourceTables } from './runner/source-tables.js';
+import { sourceDefinition } from './runner/sources.js';
+import { lakeFingerprint, readTransformState, writeTransformState } from './runner/state.js';
+import { sourceTableName } from './runner/template.js';
+import { insertRows } from './runner/typed-rows.js';
 
-export async function transform(ctx: RunContext): Promise<StageResult> {
+export type { FixedRowsResult } from './runner/fixed-rows.js';
+export type { ModelRun } from './runner/build.js';
+
+export interface TransformOptions {
+  /** Only these models (and what they depend on); default all. */
+  readonly models?: readonly string[];
+}
+
+export async function transform(ctx: RunContext, _options: TransformOptions = {}): Promise<StageResult> {
+  const models = orderModels(await loadModels());
+  const fingerprint = await lakeFingerprint(ctx.layout, models, modelConfig(ctx));
   const db = await ctx.openLakeDatabase();
-  db.close();
-  return { stage: 'transform', outputs: [], notes: [], warnings: 0 };
+  const notes: string[] = [];
+  const outputs: { name: string; rows: number; path?: string }[] = [];
+  try {
+    await db.run("SET TimeZone = 'UTC'");
+    const sources = await createSourceTables(db, (source) => (source.kind === 'config' ? loadConfigRows(db, ctx, source.name) : undefined));
+    const missing = sources.filter((source) => !source.present && sourceDefinition(source.name)?.kind === 'dataset');
+    if (missing.length > 0) {
+      notes.push(`no data for ${missing.map((source) => source.name).join(', ')}: their staging models are empty`);
+    }
+    const runs = await buildModels(db, models, paramsFromConfig(ctx.config, ctx.now), {
+      onModel: (run) => ctx.logger.info(`transform: ${run.name} ${run.rows} rows in ${run.ms} ms`),
+    });
+    for (const run of runs) {
+      if (!run.isMart) continue;
+      const path = await publishMart(db, ctx.layout, run.name);
+      outputs.push({ name: run.name, rows: run.rows, path });
+    }
+    const total = runs.reduce((sum, run) => sum + run.ms, 0);
+    const slowest = [...runs].sort((a, b) => b.ms - a.ms).slice(0, 3);
+    notes.push(`${runs.length} models in ${(total / 1000).toFixed(1)} s (slowest: ${slowest.map((run) => `${run.name} ${run.ms} ms`).join(', ')})`);
+    await db.run('CHECKPOINT');
+  } finally {
+    db.close();
+  }
+  await writeTransformState(ctx.layout, {
+    fingerprint,
+    transformed_at: new Date().toISOString(),
+    marts: outputs.map((output) => output.name),
+  });
+  return { stage: 'transform', outputs, notes, warnings: 0 };
+}
+
+/** Runs the transforms only when the lake, the models or their config changed since the last run. */
+export async function ensureMarts(ctx: RunContext): Promise<StageResult | undefined> {
+  const models = await loadModels();
+  const [state, fingerprint] = await Promise.all([
+    readTransformState(ctx.layout),
+    lakeFingerprint(ctx.layout, models, modelConfig(ctx)),
+  ]);
+  if (state?.fingerprint === fingerprint) {
+    ctx.logger.debug('transform: marts are up to date');
+    return undefined;
+  }
+  ctx.logger.info('transform: datasets changed since the last transform; rebuilding the marts');
+  return transform(ctx);
+}
+
+/** Runs every model's fixed-rows tests; throws a TransformError naming the failures. */
+export async function testModels(ctx: RunContext): Promise<FixedRowsResult[]> {
+  const models = await loadModels();
+  const results = await runAllFixedRowsTests(models, paramsFromConfig(ctx.config, ctx.now));
+  for (const result of results) {
+    ctx.logger.info(`${result.passed ? 'ok  ' : 'FAIL'} ${result.model}: ${result.test}`);
+    if (!result.passed) {
+      ctx.logger.info(
+        result.message ?? `  expected ${JSON.stringify(result.expected)}\n  actual   ${JSON.stringify(result.actual)}`,
+      );
+    }
+  }
+  const failed = results.filter((result) => !result.passed);
+  if (failed.length > 0) {
+    throw new TransformError(`${failed.length} of ${results.length} fixed-rows model tests failed`, {
+      context: { models: [...new Set(failed.map((result) => result.model))].join(',') },
+      hint: 'compare expected and actual rows above; fix the model SQL or its .yml test',
+    });
+  }
+  return results;
+}
+
+export async function listModels(): Promise<Model[]> {
+  return orderModels(await loadModels());
+}
+
+/** Config values models read, so a change (prices, PII tag, accounts) re-runs the transforms. */
+function modelConfig(ctx: RunContext): unknown {
+  const { organization, regions, pii, pricing, chargeback, drift } = ctx.config;
+  return { organization, regions, pii, pricing, chargeback, drift, now: ctx.config.now ?? null };
+}
+
+async function loadConfigRows(db: Database, ctx: RunContext, source: string): Promise<void> {
+  const table = sourceTableName(source);
+  if (source === 'config_accounts') {
+    await insertRows(
+      db,
+      table,
+      ctx.config.organization.accounts.map((account) => ({
+        account_id: account.id,
+        account_name: account.name,
+        domain: account.domain,
+        account_kind: account.kind,
+      })),
+    );
+  } else if (source === 'config_regions') {
+    await insertRows(db, table, ctx.config.regions.map((region) => ({ region })));
+  }
 }

@@ -57,6 +57,70 @@ const costExplorerSource = z.strictObject({
   history_days: z.number().int().min(1).max(365).default(60),
 });
 
+// --- alerts (reports/alerts) -------------------------------------------------------------------
+export const ALERT_SEVERITIES = ['low', 'medium', 'high', 'critical'] as const;
+
+/** Keys every alert destination takes: a name (keys its deliveries in the outbox) and routing filters. */
+const alertDestinationBase = {
+  name: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'must be a short name such as oncall-slack').optional()
+    .describe('identifies the destination in the outbox; default: its type'),
+  min_severity: z.enum(ALERT_SEVERITIES, { error: `must be one of ${ALERT_SEVERITIES.join(', ')}` }).default('low'),
+  domains: z.array(z.string()).optional().describe('only alerts owned by these domains; default: all'),
+  rules: z.array(z.string()).optional().describe('only these rule ids; default: all'),
+};
+
+const envVarName = z
+  .string({ error: 'must name an environment variable that holds the URL, e.g. url_env: MESHWATCH_SLACK_URL' })
+  .regex(/^[A-Z_][A-Z0-9_]*$/, 'must be the NAME of an environment variable, e.g. MESHWATCH_SLACK_URL');
+
+const webhookDestination = (type: 'webhook' | 'slack') =>
+  z.strictObject({
+    type: z.literal(type),
+    ...alertDestinationBase,
+    url_env: envVarName.describe('environment variable holding the secret URL (never put the URL in the file)'),
+    max_attempts: z.number().int().min(1).max(10).default(4),
+    retry_base_ms: z.number().int().min(1).max(60_000).default(500).describe('first retry delay, doubled each time'),
+    timeout_ms: z.number().int().min(100).max(120_000).default(10_000),
+  });
+
+export const alertDestinationSchema = z.discriminatedUnion(
+  'type',
+  [
+    z.strictObject({ type: z.literal('stdout'), ...alertDestinationBase }),
+    z.strictObject({
+      type: z.literal('jsonl'),
+      ...alertDestinationBase,
+      path: z.string().optional().describe('file to append to; default <lake>/alerts/notifications.jsonl'),
+    }),
+    webhookDestination('webhook'),
+    webhookDestination('slack'),
+    z.strictObject({
+      type: z.literal('cloudwatch'),
+      ...alertDestinationBase,
+      region: region.optional().describe('default: the first of regions'),
+    }),
+    z.strictObject({
+      type: z.literal('sns'),
+      ...alertDestinationBase,
+      topic_arn: z.string().regex(/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}(\.fifo)?$/, 'must be an SNS topic ARN'),
+    }),
+  ],
+  { error: 'needs type: stdout, jsonl, webhook, slack, cloudwatch or sns' },
+);
+
+const ruleParamValue = z.union([z.number(), z.string(), z.boolean(), z.record(z.string(), z.number())]);
+
+const alertsSection = z.strictObject({
+  namespace: z.string().regex(/^[^:].{0,254}$/, 'must be a CloudWatch namespace such as Meshwatch').default('Meshwatch'),
+  destinations: z.array(alertDestinationSchema).default([]).describe('where notifications go; none means stdout'),
+  rules: z
+    .record(z.string(), z.record(z.string(), ruleParamValue))
+    .default({})
+    .describe('per-rule overrides: rules.<id>.<param>, or rules.<id>.enabled: false'),
+  renotify_after_hours: z.number().min(0).default(24).describe('notify an open alert again after this long; 0: never'),
+  runbook_base_url: z.string().url().optional().describe('link prefix for runbooks in messages; default: the file path'),
+});
+
 export const configSchema = z.strictObject({
   lake: z.string().default('./lake').describe('where Parquet, the DuckDB file and state live'),
   now: isoInstant.optional().describe('pins "now" for relative windows and lags; the sample organisation is frozen in time'),
@@ -118,16 +182,13 @@ export const configSchema = z.strictObject({
     })
     .default({ shared_allocation: 'even', matrix_split: 'tables' }),
   drift: z.strictObject({ unused_after_days: z.number().int().min(1).default(30) }).default({ unused_after_days: 30 }),
-  alerts: z
-    .strictObject({
-      namespace: z.string().default('Meshwatch'),
-      destinations: z.array(z.record(z.string(), z.unknown())).default([]),
-      rules: z.record(z.string(), z.record(z.string(), z.unknown())).default({}),
-    })
-    .default({ namespace: 'Meshwatch', destinations: [], rules: {} }),
+  alerts: alertsSection.default({ namespace: 'Meshwatch', destinations: [], rules: {}, renotify_after_hours: 24 }),
   dashboards: z.strictObject({ title: z.string().default('meshwatch') }).default({ title: 'meshwatch' }),
 });
 
 export type MeshwatchConfig = z.infer<typeof configSchema>;
 export type AccountConfig = z.infer<typeof accountSchema>;
 export type AccountKind = (typeof ACCOUNT_KINDS)[number];
+export type AlertsConfig = z.infer<typeof alertsSection>;
+export type AlertDestinationConfig = z.infer<typeof alertDestinationSchema>;
+export type AlertSeverity = (typeof ALERT_SEVERITIES)[number];

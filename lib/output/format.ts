@@ -87,3 +87,73 @@ function toTable(rows: readonly OutputRow[], specs: readonly ColumnSpec[]): stri
       .trimEnd();
   return `${[line(header), widths.map((width) => '─'.repeat(width)).join('  '), ...body.map(line)].join('\n')}\n`;
 }
+
+// --- Display helpers for table cells: units for people; JSON and CSV keep the raw values. ------
+
+const BYTE_UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'] as const;
+
+function asNumber(value: unknown): number | undefined {
+  if (value === null || value === undefined || value === '') return undefined;
+  const number = typeof value === 'number' ? value : Number(value);
+  return Number.isFinite(number) ? number : undefined;
+}
+
+/** 1536 → "1.5 KiB"; binary units, one decimal above bytes. */
+export function formatBytes(value: unknown): string {
+  let amount = asNumber(value);
+  if (amount === undefined) return '';
+  let unit = 0;
+  while (Math.abs(amount) >= 1024 && unit < BYTE_UNITS.length - 1) {
+    amount /= 1024;
+    unit++;
+  }
+  return unit === 0 ? `${amount} B` : `${amount.toFixed(1)} ${BYTE_UNITS[unit]}`;
+}
+
+/** 1234.5 → "$1,234.50": always two decimals, thousands separated. */
+export function formatUsd(value: unknown): string {
+  const amount = asNumber(value);
+  if (amount === undefined) return '';
+  const text = Math.abs(amount).toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+  return `${amount < 0 && text !== '0.00' ? '-' : ''}$${text}`;
+}
+
+/** A signed USD change: "+$12.00" / "-$3.50". */
+export function formatUsdChange(value: unknown): string {
+  const amount = asNumber(value);
+  if (amount === undefined) return '';
+  return amount > 0 ? `+${formatUsd(amount)}` : formatUsd(amount);
+}
+
+/** 26.25 → "26.3 h". */
+export function formatHours(value: unknown): string {
+  const hours = asNumber(value);
+  return hours === undefined ? '' : `${hours.toFixed(1)} h`;
+}
+
+/** A ratio 0.934 → "93.4%". */
+export function formatRatio(value: unknown): string {
+  const ratio = asNumber(value);
+  return ratio === undefined ? '' : `${(ratio * 100).toFixed(1)}%`;
+}
+
+/** A percentage already in percent, signed: 12.5 → "+12.5%". */
+export function formatPercentChange(value: unknown): string {
+  const percent = asNumber(value);
+  if (percent === undefined) return '';
+  return `${percent > 0 ? '+' : ''}${percent.toFixed(1)}%`;
+}
+
+/** An ISO timestamp shortened for a table: "2026-10-03 14:05:09Z". */
+export function formatTimestamp(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  const text = value instanceof Date ? value.toISOString() : String(value);
+  const match = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2}:\d{2})(?:\.\d+)?Z$/.exec(text);
+  return match ? `${match[1]} ${match[2]}Z` : text;
+}
+
+/** A list (array) as "a, b, c". */
+export function formatList(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  return Array.isArray(value) ? value.map((item) => String(item)).join(', ') : String(value);
+}

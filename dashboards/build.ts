@@ -1,0 +1,60 @@
+/**
+ * `meshwatch dashboards build` and the publish stage's dashboards step: builds the Observable
+ * Framework site from the lake's marts into `<lake>/site/`, with no network.
+ */
+import { rename, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { RunContext, StageResult } from '../lib/context.js';
+import { listFiles, pathExists } from '../lib/lake/atomic.js';
+import { listProductDomains } from './domains.js';
+import { frameworkEnvironment, runFrameworkBuild } from './framework.js';
+import { createWorkspace } from './workspace.js';
+
+export interface BuildDashboardsOptions {
+  /** Bring the marts up to date first (transforms' `ensureMarts`); default true. */
+  readonly ensureMarts?: boolean;
+}
+
+export async function buildDashboards(ctx: RunContext, options: BuildDashboardsOptions = {}): Promise<StageResult> {
+  if (options.ensureMarts !== false) await ensureMartsWhenAvailable(ctx);
+  const { layout, logger } = ctx;
+  const domains = await listProductDomains(layout.root, logger);
+  const workspace = await createWorkspace(layout.tmpDir);
+  let warnings = 0;
+  try {
+    const env = frameworkEnvironment({ lake: layout.root, now: ctx.now, refreshedAt: new Date(), domains });
+    logger.info(`dashboards: building the site from ${layout.root}`);
+    const { loaderErrors } = await runFrameworkBuild(workspace.projectDir, env, logger);
+    for (const line of loaderErrors) logger.warn(`dashboards: ${line.trim()}`);
+    warnings = loaderErrors.length;
+    await replaceSite(workspace.distDir, layout.siteDir, layout.tmpDir);
+  } finally {
+    await workspace.dispose();
+  }
+  const pages = (await listFiles(layout.siteDir)).filter((file) => file.endsWith('.html'));
+  return {
+    stage: 'dashboards',
+    outputs: [{ name: 'site (pages)', rows: pages.length, path: join(layout.siteDir, 'index.html') }],
+    notes: [
+      `dashboards: ${pages.length} pages in ${layout.siteDir}; view with \`meshwatch dashboards serve\` (serve behind authentication: the site shows personal data)`,
+    ],
+    warnings,
+  };
+}
+
+/** Swaps the new site in with two renames, so a reader sees the old site or the new, never a mix. */
+async function replaceSite(builtDir: string, siteDir: string, tmpDir: string): Promise<void> {
+  const retired = join(tmpDir, `site-retired-${process.pid}-${Date.now()}`);
+  const hadSite = await pathExists(siteDir);
+  if (hadSite) await rename(siteDir, retired);
+  await rename(builtDir, siteDir);
+  if (hadSite) await rm(retired, { recursive: true, force: true });
+}
+
+/** Builds the marts first when the transform stage offers `ensureMarts` (it is optional). */
+async function ensureMartsWhenAvailable(ctx: RunContext): Promise<void> {
+  const transforms = (await import('../transforms/index.js')) as {
+    ensureMarts?: (context: RunContext) => Promise<unknown>;
+  };
+  if (typeof transforms.ensureMarts === 'function') await transforms.ensureMarts(ctx);
+}

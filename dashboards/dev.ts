@@ -1,0 +1,18 @@
+/**
+ * `meshwatch dashboards dev`: Framework's live preview on the repository's own pages, so edits
+ * to `dashboards/src` show at once. Loaders read the lake given by --lake/--config.
+ */
+import { join } from 'node:path';
+import type { RunContext } from '../lib/context.js';
+import { listProductDomains } from './domains.js';
+import { frameworkEnvironment, runFrameworkPreview } from './framework.js';
+import { prepareOfflineNpmCache } from './offline-cache.js';
+import { DASHBOARDS_DIR } from './workspace-paths.js';
+
+export async function runDashboardsDev(ctx: RunContext, port: number): Promise<number | null> {
+  const domains = await listProductDomains(ctx.layout.root, ctx.logger);
+  await prepareOfflineNpmCache(join(DASHBOARDS_DIR, 'src'));
+  const env = frameworkEnvironment({ lake: ctx.layout.root, now: ctx.now, refreshedAt: new Date(), domains });
+  ctx.logger.info(`dashboards: live preview of ${ctx.layout.root} on http://127.0.0.1:${port}/ (Ctrl-C stops it)`);
+  return runFrameworkPreview(DASHBOARDS_DIR, env, port);
+}

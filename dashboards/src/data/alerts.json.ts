@@ -1,0 +1,4 @@
+import { readAlerts } from '../../loaders/alerts.js';
+import { emitValue } from '../../loaders/emit.js';
+
+await emitValue(await readAlerts());

@@ -1,0 +1,146 @@
+/**
+ * Athena over the lake: a Glue database with one table per dataset and mart (partition projection
+ * for the partitioned ones, so new days and accounts are queryable with no crawler), a workgroup
+ * that enforces its encrypted result location and a bytes-scanned cutoff, and a managed policy an
+ * analyst role can attach to query it.
+ */
+import { Duration, Stack, type StackProps, Tags } from 'aws-cdk-lib';
+import * as athena from 'aws-cdk-lib/aws-athena';
+import * as glue from 'aws-cdk-lib/aws-glue';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
+import type { Construct } from 'constructs';
+import { LAKE_TABLES, type LakeTable } from '../analytics/lake-tables.js';
+import type { Deployment } from '../config/deployment.js';
+import { SecureBucket } from '../constructs/secure-bucket.js';
+
+export interface AnalyticsStackProps extends StackProps {
+  readonly deployment: Deployment;
+  readonly lakeBucket: s3.IBucket;
+  readonly lakeKey: kms.IKey;
+}
+
+export class AnalyticsStack extends Stack {
+  readonly workgroup: athena.CfnWorkGroup;
+  readonly tables: glue.CfnTable[];
+
+  constructor(scope: Construct, id: string, props: AnalyticsStackProps) {
+    super(scope, id, props);
+    const { deployment } = props;
+    const settings = deployment.infra.athena;
+    const database = new glue.CfnDatabase(this, 'Database', {
+      catalogId: this.account,
+      databaseInput: { name: settings.database, description: 'meshwatch lake: raw datasets and marts' },
+    });
+    this.tables = LAKE_TABLES.map((table) => {
+      const resource = new glue.CfnTable(this, `Table-${table.name}`, {
+        catalogId: this.account,
+        databaseName: settings.database,
+        tableInput: tableInput(table, `s3://${deployment.lakeBucketName}/${table.folder}/`, deployment),
+      });
+      resource.node.addDependency(database);
+      return resource;
+    });
+    const results = new SecureBucket(this, 'Results', {
+      description: 'Athena query results',
+      encryptionKey: props.lakeKey,
+      lifecycleRules: [{ id: 'expire-results', expiration: Duration.days(30), noncurrentVersionExpiration: Duration.days(1) }],
+      retain: false,
+    });
+    this.workgroup = new athena.CfnWorkGroup(this, 'Workgroup', {
+      name: settings.workgroup,
+      description: 'meshwatch: queries over the lake',
+      state: 'ENABLED',
+      recursiveDeleteOption: true,
+      workGroupConfiguration: {
+        enforceWorkGroupConfiguration: true,
+        bytesScannedCutoffPerQuery: settings.bytes_scanned_cutoff_per_query,
+        publishCloudWatchMetricsEnabled: true,
+        engineVersion: { selectedEngineVersion: 'Athena engine version 3' },
+        resultConfiguration: {
+          outputLocation: `s3://${results.bucket.bucketName}/results/`,
+          encryptionConfiguration: { encryptionOption: 'SSE_KMS', kmsKey: props.lakeKey.keyArn },
+        },
+      },
+    });
+    this.readerPolicy(deployment, props, results.bucket);
+    Tags.of(this).add('meshwatch:component', 'analytics');
+  }
+
+  private readerPolicy(deployment: Deployment, props: AnalyticsStackProps, results: s3.IBucket): void {
+    const settings = deployment.infra.athena;
+    const glueArn = (resource: string) => `arn:aws:glue:${this.region}:${this.account}:${resource}`;
+    new iam.ManagedPolicy(this, 'ReaderPolicy', {
+      managedPolicyName: `${deployment.namePrefix}-athena-reader`,
+      description: 'query the meshwatch lake with Athena in the meshwatch workgroup',
+      statements: [
+        new iam.PolicyStatement({
+          sid: 'UseWorkgroup',
+          actions: ['athena:StartQueryExecution', 'athena:GetQueryExecution', 'athena:GetQueryResults', 'athena:StopQueryExecution', 'athena:GetWorkGroup'],
+          resources: [`arn:aws:athena:${this.region}:${this.account}:workgroup/${settings.workgroup}`],
+        }),
+        new iam.PolicyStatement({
+          sid: 'ReadCatalog',
+          actions: ['glue:GetDatabase', 'glue:GetTable', 'glue:GetTables', 'glue:GetPartitions'],
+          resources: [glueArn('catalog'), glueArn(`database/${settings.database}`), glueArn(`table/${settings.database}/*`)],
+        }),
+        new iam.PolicyStatement({
+          sid: 'ReadLake',
+          actions: ['s3:GetObject', 's3:ListBucket'],
+          resources: [props.lakeBucket.bucketArn, props.lakeBucket.arnForObjects('*')],
+        }),
+        new iam.PolicyStatement({
+          sid: 'WriteResults',
+          actions: ['s3:GetObject', 's3:PutObject', 's3:ListBucket', 's3:GetBucketLocation', 's3:AbortMultipartUpload'],
+          resources: [results.bucketArn, results.arnForObjects('*')],
+        }),
+        new iam.PolicyStatement({
+          sid: 'UseLakeKey',
+          actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+          resources: [props.lakeKey.keyArn],
+        }),
+      ],
+    });
+  }
+}
+
+function tableInput(table: LakeTable, location: string, deployment: Deployment): glue.CfnTable.TableInputProperty {
+  const partitions = table.partitions ?? [];
+  return {
+    name: table.name,
+    description: table.description,
+    tableType: 'EXTERNAL_TABLE',
+    parameters: { classification: 'parquet', EXTERNAL: 'TRUE', ...projectionParameters(table, location, deployment) },
+    partitionKeys: partitions.map((partition) => ({ name: partition.name, type: partition.type })),
+    storageDescriptor: {
+      location,
+      columns: Object.entries(table.columns).map(([name, type]) => ({ name, type })),
+      inputFormat: 'org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat',
+      outputFormat: 'org.apache.hadoop.hive.ql.io.parquet.MapredParquetOutputFormat',
+      serdeInfo: { serializationLibrary: 'org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe' },
+    },
+  };
+}
+
+/** Partition projection: Athena computes partitions from these instead of the Glue catalog. */
+function projectionParameters(table: LakeTable, location: string, deployment: Deployment): Record<string, string> {
+  const partitions = table.partitions ?? [];
+  if (partitions.length === 0) return {};
+  const parameters: Record<string, string> = { 'projection.enabled': 'true' };
+  for (const partition of partitions) {
+    const prefix = `projection.${partition.name}`;
+    if (partition.projection === 'date') {
+      parameters[`${prefix}.type`] = 'date';
+      parameters[`${prefix}.format`] = 'yyyy-MM-dd';
+      parameters[`${prefix}.range`] = `${deployment.infra.athena.projection_start_date},NOW`;
+      parameters[`${prefix}.interval`] = '1';
+      parameters[`${prefix}.interval.unit`] = 'DAYS';
+    } else {
+      parameters[`${prefix}.type`] = 'enum';
+      parameters[`${prefix}.values`] = deployment.accounts.map((account) => account.id).join(',');
+    }
+  }
+  parameters['storage.location.template'] = `${location}${partitions.map((p) => `${p.name}=\${${p.name}}`).join('/')}/`;
+  return parameters;
+}

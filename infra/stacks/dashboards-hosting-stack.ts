@@ -1,0 +1,169 @@
+/**
+ * The built dashboards (`lake/site/`, from `meshwatch dashboards build`) in a private bucket behind
+ * CloudFront with Origin Access Control. The pages show who read PII, so every viewer request goes
+ * through a Lambda@Edge check of a Cognito ID token (sign-in through the hosted UI, MFA required,
+ * no self sign-up). HTTPS only, security headers on every response. Deployed in us-east-1, where
+ * Lambda@Edge functions must live.
+ */
+import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Duration, RemovalPolicy, Stack, type StackProps, Tags } from 'aws-cdk-lib';
+import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
+import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
+import * as cognito from 'aws-cdk-lib/aws-cognito';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as ssm from 'aws-cdk-lib/aws-ssm';
+import type { Construct } from 'constructs';
+import { type Deployment, EDGE_REGION } from '../config/deployment.js';
+import { SecureBucket } from '../constructs/secure-bucket.js';
+
+const VIEWER_AUTH_SOURCE = fileURLToPath(new URL('../edge/viewer-auth/', import.meta.url));
+
+/** What the pages may load: only their own origin (the built site requests nothing else). */
+export const CONTENT_SECURITY_POLICY = [
+  "default-src 'self'",
+  // Observable Framework pages run inline module scripts and styles.
+  "script-src 'self' 'unsafe-inline'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data: blob:",
+  "connect-src 'self'",
+  "frame-ancestors 'none'",
+  "base-uri 'self'",
+  "form-action 'self'",
+].join('; ');
+
+export interface DashboardsHostingStackProps extends StackProps {
+  readonly deployment: Deployment;
+}
+
+export class DashboardsHostingStack extends Stack {
+  readonly site: SecureBucket;
+  readonly distribution: cloudfront.Distribution;
+  readonly userPool: cognito.UserPool;
+  readonly viewerAuth: lambda.Function;
+
+  constructor(scope: Construct, id: string, props: DashboardsHostingStackProps) {
+    super(scope, id, props);
+    const { deployment } = props;
+    this.site = new SecureBucket(this, 'Site', {
+      bucketName: deployment.siteBucketName,
+      description: 'dashboards site',
+      keyAlias: deployment.siteKeyAlias,
+    });
+    this.userPool = new cognito.UserPool(this, 'Viewers', {
+      userPoolName: `${deployment.namePrefix}-dashboards`,
+      selfSignUpEnabled: false,
+      signInAliases: { email: true },
+      mfa: cognito.Mfa.REQUIRED,
+      mfaSecondFactor: { otp: true, sms: false },
+      passwordPolicy: { minLength: 14, requireDigits: true, requireLowercase: true, requireUppercase: true, requireSymbols: true },
+      accountRecovery: cognito.AccountRecovery.EMAIL_ONLY,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    const domain = this.userPool.addDomain('SignIn', { cognitoDomain: { domainPrefix: deployment.infra.dashboards.cognito_domain_prefix } });
+    const parameterName = `/${deployment.namePrefix}/dashboards/viewer-auth`;
+    this.viewerAuth = this.viewerAuthFunction(parameterName);
+    this.distribution = new cloudfront.Distribution(this, 'Distribution', {
+      comment: 'meshwatch dashboards',
+      defaultRootObject: 'index.html',
+      priceClass: deployment.infra.dashboards.price_class as cloudfront.PriceClass,
+      httpVersion: cloudfront.HttpVersion.HTTP2_AND_3,
+      defaultBehavior: {
+        origin: origins.S3BucketOrigin.withOriginAccessControl(this.site.bucket),
+        viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
+        allowedMethods: cloudfront.AllowedMethods.ALLOW_GET_HEAD,
+        cachePolicy: cloudfront.CachePolicy.CACHING_OPTIMIZED,
+        responseHeadersPolicy: this.securityHeaders(),
+        edgeLambdas: [{ eventType: cloudfront.LambdaEdgeEventType.VIEWER_REQUEST, functionVersion: this.viewerAuth.currentVersion }],
+      },
+      errorResponses: [403, 404].map((httpStatus) => ({
+        httpStatus,
+        responseHttpStatus: 404,
+        responsePagePath: '/404.html',
+        ttl: Duration.minutes(1),
+      })),
+    });
+    const client = this.userPool.addClient('Dashboards', {
+      generateSecret: false,
+      preventUserExistenceErrors: true,
+      idTokenValidity: Duration.hours(1),
+      oAuth: {
+        flows: { authorizationCodeGrant: true },
+        scopes: [cognito.OAuthScope.OPENID, cognito.OAuthScope.EMAIL],
+        callbackUrls: [`https://${this.distribution.distributionDomainName}/_auth/callback`],
+        logoutUrls: [`https://${this.distribution.distributionDomainName}/`],
+      },
+    });
+    new ssm.StringParameter(this, 'ViewerAuthSettings', {
+      parameterName,
+      description: 'meshwatch dashboards: what the Lambda@Edge viewer check verifies tokens against',
+      stringValue: this.toJsonString({
+        region: this.region,
+        userPoolId: this.userPool.userPoolId,
+        clientId: client.userPoolClientId,
+        domain: `${domain.domainName}.auth.${this.region}.amazoncognito.com`,
+      }),
+    });
+    Tags.of(this).add('meshwatch:component', 'dashboards-hosting');
+  }
+
+  /**
+   * Lambda@Edge takes no environment variables, and the app client depends on the distribution's
+   * domain (its callback URL): the function reads the settings from SSM at cold start instead of
+   * having them compiled in, which would make a dependency cycle.
+   */
+  private viewerAuthFunction(parameterName: string): lambda.Function {
+    const role = new iam.Role(this, 'ViewerAuthRole', {
+      assumedBy: new iam.CompositePrincipal(
+        new iam.ServicePrincipal('lambda.amazonaws.com'),
+        new iam.ServicePrincipal('edgelambda.amazonaws.com'),
+      ),
+      managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('service-role/AWSLambdaBasicExecutionRole')],
+    });
+    role.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'ReadViewerAuthSettings',
+        actions: ['ssm:GetParameter'],
+        resources: [`arn:aws:ssm:${EDGE_REGION}:${this.account}:parameter${parameterName}`],
+      }),
+    );
+    return new lambda.Function(this, 'ViewerAuth', {
+      description: 'meshwatch dashboards: Cognito sign-in check (viewer request)',
+      runtime: lambda.Runtime.NODEJS_22_X,
+      handler: 'index.handler',
+      code: lambda.Code.fromAsset(viewerAuthAsset(parameterName)),
+      role,
+      memorySize: 128,
+      timeout: Duration.seconds(5),
+    });
+  }
+
+  private securityHeaders(): cloudfront.ResponseHeadersPolicy {
+    return new cloudfront.ResponseHeadersPolicy(this, 'SecurityHeaders', {
+      comment: 'meshwatch dashboards: security headers',
+      securityHeadersBehavior: {
+        strictTransportSecurity: { accessControlMaxAge: Duration.days(730), includeSubdomains: true, preload: true, override: true },
+        contentTypeOptions: { override: true },
+        frameOptions: { frameOption: cloudfront.HeadersFrameOption.DENY, override: true },
+        referrerPolicy: { referrerPolicy: cloudfront.HeadersReferrerPolicy.NO_REFERRER, override: true },
+        contentSecurityPolicy: { contentSecurityPolicy: CONTENT_SECURITY_POLICY, override: true },
+        xssProtection: { protection: true, modeBlock: true, override: true },
+      },
+      customHeadersBehavior: {
+        customHeaders: [{ header: 'Cache-Control', value: 'private, no-store', override: false }],
+      },
+    });
+  }
+}
+
+/** The handler plus a config.json naming the SSM parameter, in a folder the asset is built from. */
+function viewerAuthAsset(parameterName: string): string {
+  const dir = join(tmpdir(), `meshwatch-viewer-auth-${Buffer.from(parameterName).toString('hex').slice(0, 40)}`);
+  mkdirSync(dir, { recursive: true });
+  cpSync(join(VIEWER_AUTH_SOURCE, 'index.mjs'), join(dir, 'index.mjs'));
+  writeFileSync(join(dir, 'config.json'), `${JSON.stringify({ parameterName, parameterRegion: EDGE_REGION })}\n`);
+  return dir;
+}

@@ -1,0 +1,217 @@
+/**
+ * The shape every API collector shares, in one place (like a CloudQuery table): the collector
+ * says which accounts and regions it reads and fetches rows for one account × region; this module
+ * adds the meta columns (snapshot time, account, region), isolates failures per account × region
+ * into `collection_errors` rows, writes each dataset and reports a StageResult.
+ */
+import type { MeshwatchConfig } from '../../lib/config/schema.js';
+import type { RunContext, StageResult } from '../../lib/context.js';
+import { createProgress } from '../../lib/progress.js';
+import type { CollectOptions, SourceCollector } from '../source.js';
+import { type AwsAccess, type AwsClientConfig, createAwsAccess, tagCommandErrors } from './clients.js';
+import { type CollectionErrorRow, collectionErrorRow, collectionErrorsDataset } from './collection-errors.js';
+import type { DatasetSpec } from './dataset-spec.js';
+import { type DatasetRow, type PartitionValues, type WriteDatasetResult, writeDataset } from './dataset-writer.js';
+
+export interface Scope {
+  readonly account: string;
+  readonly region: string;
+}
+
+/**
+ * How the framework fills a dataset's meta columns:
+ * - `scope-snapshot`: snapshot_at, snapshot_date, account_id, region; partitions per scope, replaced each run;
+ * - `snapshot`: snapshot_at, snapshot_date; one partition per day;
+ * - `rows`: the collector sets every column (incremental, merged datasets).
+ */
+export type MetaColumns = 'scope-snapshot' | 'snapshot' | 'rows';
+
+export interface ApiDataset {
+  readonly spec: DatasetSpec;
+  readonly meta: MetaColumns;
+}
+
+export interface ScopeContext {
+  readonly scope: Scope;
+  readonly ctx: RunContext;
+  readonly options: CollectOptions;
+  /** An SDK client for this account and region (errors tagged with their command; destroyed after the scope). */
+  client<C extends { destroy(): void }>(Client: new (config: AwsClientConfig) => C): C;
+  emit(dataset: string, row: DatasetRow): void;
+  note(line: string): void;
+  /** Runs once the datasets are written (checkpoints are saved only for data that reached the lake). */
+  afterWrite(action: () => Promise<void>): void;
+}
+
+export interface ApiCollectorDefinition {
+  readonly name: SourceCollector['name'];
+  readonly description: string;
+  readonly datasets: readonly ApiDataset[];
+  /** Accounts read by default (the config may narrow or override). */
+  accounts(config: MeshwatchConfig): string[];
+  /** Regions read: the configured ones, or one region for global APIs. */
+  regions(config: MeshwatchConfig): string[];
+  collectScope(scope: ScopeContext): Promise<void>;
+}
+
+export interface ApiCollectorDependencies {
+  /** Builds the AWS access (tests pass fixed base credentials). */
+  readonly awsAccess?: (config: MeshwatchConfig) => Promise<AwsAccess>;
+}
+
+const SCOPE_CONCURRENCY = 4;
+
+export function defineApiCollector(definition: ApiCollectorDefinition, dependencies: ApiCollectorDependencies = {}): SourceCollector {
+  return {
+    name: definition.name,
+    description: definition.description,
+    collect: (ctx, options) => runApiCollector(definition, ctx, options, dependencies),
+  };
+}
+
+export function selectScopes(definition: ApiCollectorDefinition, config: MeshwatchConfig, options: CollectOptions): Scope[] {
+  const accounts = definition.accounts(config).filter((account) => !options.accounts || options.accounts.includes(account));
+  const regions = definition.regions(config).filter((region) => !options.regions || options.regions.includes(region));
+  return accounts.flatMap((account) => regions.map((region) => ({ account, region })));
+}
+
+interface ScopeOutcome {
+  readonly scope: Scope;
+  readonly rows: Map<string, DatasetRow[]>;
+  readonly afterWrite: (() => Promise<void>)[];
+  readonly error?: CollectionErrorRow;
+}
+
+async function runApiCollector(
+  definition: ApiCollectorDefinition,
+  ctx: RunContext,
+  options: CollectOptions,
+  dependencies: ApiCollectorDependencies,
+): Promise<StageResult> {
+  const aws = await (dependencies.awsAccess ?? createAwsAccess)(ctx.config);
+  const scopes = selectScopes(definition, ctx.config, options);
+  const notes: string[] = [];
+  const progress = createProgress({ label: definition.name, logger: ctx.logger });
+  let done = 0;
+  const outcomes = await mapWithConcurrency(scopes, SCOPE_CONCURRENCY, async (scope) => {
+    const outcome = await collectOneScope(definition, ctx, options, aws, scope, notes);
+    done += 1;
+    progress.update({ done, total: scopes.length });
+    return outcome;
+  });
+  const failures = outcomes.flatMap((outcome) => (outcome.error ? [outcome.error] : []));
+  for (const failure of failures) {
+    ctx.logger.warn(
+      `${definition.name}: account ${failure.account_id} ${failure.region} not collected (${failure.operation}: ${failure.error_name}: ${failure.message}); recorded in collection_errors, other accounts collected`,
+    );
+  }
+  const written = await writeOutcomes(definition, ctx, outcomes);
+  for (const outcome of outcomes) for (const action of outcome.afterWrite) await action();
+  const succeeded = outcomes.length - failures.length;
+  progress.done(`${succeeded}/${outcomes.length} account-regions collected`);
+  if (scopes.length === 0) notes.push(`${definition.name}: no account to collect (check sources.${definition.name}.accounts and the account kinds)`);
+  if (failures.length > 0) notes.push(`${definition.name}: ${failures.length} account-region(s) failed, see collection_errors`);
+  return {
+    stage: `collect ${definition.name}`,
+    outputs: written.map((result) => ({ name: result.name, rows: result.rows, path: result.path })),
+    notes,
+    warnings: failures.length,
+  };
+}
+
+async function collectOneScope(
+  definition: ApiCollectorDefinition,
+  ctx: RunContext,
+  options: CollectOptions,
+  aws: AwsAccess,
+  scope: Scope,
+  notes: string[],
+): Promise<ScopeOutcome> {
+  const rows = new Map<string, DatasetRow[]>();
+  const afterWrite: (() => Promise<void>)[] = [];
+  const clients: { destroy(): void }[] = [];
+  const scopeContext: ScopeContext = {
+    scope,
+    ctx,
+    options,
+    client(Client) {
+      const client = tagCommandErrors(new Client(aws.clientConfig(scope.account, scope.region)));
+      clients.push(client);
+      return client;
+    },
+    emit(dataset, row) {
+      let list = rows.get(dataset);
+      if (!list) {
+        list = [];
+        rows.set(dataset, list);
+      }
+      list.push(row);
+    },
+    note: (line) => notes.push(line),
+    afterWrite: (action) => afterWrite.push(action),
+  };
+  try {
+    await definition.collectScope(scopeContext);
+    return { scope, rows, afterWrite };
+  } catch (error) {
+    // A failed scope contributes no rows and no checkpoint: its earlier data stays as it was.
+    return { scope, rows: new Map(), afterWrite: [], error: collectionErrorRow(definition.name, scope, error) };
+  } finally {
+    for (const client of clients) client.destroy();
+  }
+}
+
+async function writeOutcomes(
+  definition: ApiCollectorDefinition,
+  ctx: RunContext,
+  outcomes: readonly ScopeOutcome[],
+): Promise<WriteDatasetResult[]> {
+  const snapshotAt = ctx.now;
+  const snapshotDate = ctx.now.toISOString().slice(0, 10);
+  const collected = outcomes.filter((outcome) => !outcome.error);
+  const results: WriteDatasetResult[] = [];
+  for (const dataset of definition.datasets) {
+    const rows: DatasetRow[] = [];
+    let cover: PartitionValues[] = [];
+    for (const outcome of collected) {
+      for (const row of outcome.rows.get(dataset.spec.name) ?? []) rows.push(withMeta(dataset.meta, row, outcome.scope, snapshotAt));
+    }
+    if (dataset.meta === 'scope-snapshot') {
+      cover = collected.map(({ scope }) => ({ snapshot_date: snapshotDate, account_id: scope.account, region: scope.region }));
+    } else if (dataset.meta === 'snapshot' && collected.length > 0 && collected.length === outcomes.length) {
+      cover = [{ snapshot_date: snapshotDate }];
+    }
+    if (rows.length === 0 && cover.length === 0) continue;
+    results.push(await writeDataset(ctx.layout, dataset.spec, rows, { cover }));
+  }
+  const errors = outcomes.flatMap((outcome) => (outcome.error ? [outcome.error] : []));
+  results.push(
+    await writeDataset(ctx.layout, collectionErrorsDataset, errors.map((error) => ({ ...error, snapshot_date: snapshotDate })), {
+      cover: [{ snapshot_date: snapshotDate, source: definition.name }],
+    }),
+  );
+  return results;
+}
+
+function withMeta(meta: MetaColumns, row: DatasetRow, scope: Scope, snapshotAt: Date): DatasetRow {
+  const snapshotDate = snapshotAt.toISOString().slice(0, 10);
+  if (meta === 'scope-snapshot') {
+    return { ...row, snapshot_at: snapshotAt, snapshot_date: snapshotDate, account_id: scope.account, region: scope.region };
+  }
+  if (meta === 'snapshot') return { ...row, snapshot_at: snapshotAt, snapshot_date: snapshotDate };
+  return row;
+}
+
+async function mapWithConcurrency<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) {
+      const index = next;
+      next += 1;
+      results[index] = await work(items[index] as T);
+    }
+  });
+  await Promise.all(workers);
+  return results;
+}

@@ -1,0 +1,147 @@
+/**
+ * How collectors get SDK clients: one place that applies AWS conventions — the default credential
+ * chain (or `aws.profile` / AWS_PROFILE), `sts:AssumeRole` into `arn:aws:iam::<account>:role/<aws.roles.collector>`
+ * once per account, the configured endpoint override and the SDK's standard retry with
+ * `aws.max_attempts` — or, in file mode, an in-process handler answering from recorded responses.
+ */
+import { fromNodeProviderChain, fromTemporaryCredentials } from '@aws-sdk/credential-providers';
+import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
+import { accountsOfKind } from '../../lib/config/accounts.js';
+import type { MeshwatchConfig } from '../../lib/config/schema.js';
+import { createFileRequestHandler, type FileRequestHandler } from './file-request-handler.js';
+import { openSampleApiStore } from './sample-api/manifest.js';
+import { accessKeyForAccount } from './sample-api/wire.js';
+
+export const COLLECTOR_SESSION_NAME = 'meshwatch-collector';
+
+export interface AwsClientConfig {
+  readonly region: string;
+  readonly credentials: AwsCredentialIdentityProvider;
+  readonly maxAttempts: number;
+  readonly retryMode: 'standard';
+  readonly endpoint?: string;
+  readonly requestHandler?: FileRequestHandler;
+}
+
+export interface AwsAccess {
+  readonly mode: 'live' | 'file';
+  /** Options for an SDK client acting in `account` and `region`. */
+  clientConfig(account: string, region: string): AwsClientConfig;
+  /** The same for S3: path-style addressing when an endpoint override is set. */
+  s3ClientConfig(account: string, region: string): AwsClientConfig & { readonly forcePathStyle: boolean };
+}
+
+export interface AwsAccessOverrides {
+  /** Credentials to assume roles with, instead of the default provider chain (tests). */
+  readonly baseCredentials?: AwsCredentialIdentityProvider;
+}
+
+export async function createAwsAccess(config: MeshwatchConfig, overrides: AwsAccessOverrides = {}): Promise<AwsAccess> {
+  return config.aws.mode === 'file' ? createFileAccess(config) : createLiveAccess(config, overrides);
+}
+
+function createLiveAccess(config: MeshwatchConfig, overrides: AwsAccessOverrides): AwsAccess {
+  const base = overrides.baseCredentials ?? fromNodeProviderChain(config.aws.profile ? { profile: config.aws.profile } : {});
+  const stsRegion = config.regions[0] ?? 'us-east-1';
+  const perAccount = new Map<string, AwsCredentialIdentityProvider>();
+  const credentialsFor = (account: string): AwsCredentialIdentityProvider => {
+    let provider = perAccount.get(account);
+    if (!provider) {
+      provider = memoizeCredentials(
+        tagFailures(fromTemporaryCredentials({
+          masterCredentials: base,
+          params: { RoleArn: collectorRoleArn(account, config.aws.roles.collector), RoleSessionName: COLLECTOR_SESSION_NAME },
+          clientConfig: {
+            region: stsRegion,
+            maxAttempts: config.aws.max_attempts,
+            ...(config.aws.endpoint ? { endpoint: config.aws.endpoint } : {}),
+          },
+        })),
+      );
+      perAccount.set(account, provider);
+    }
+    return provider;
+  };
+  const clientConfig = (account: string, region: string): AwsClientConfig => ({
+    region,
+    credentials: credentialsFor(account),
+    maxAttempts: config.aws.max_attempts,
+    retryMode: 'standard',
+    ...(config.aws.endpoint ? { endpoint: config.aws.endpoint } : {}),
+  });
+  return {
+    mode: 'live',
+    clientConfig,
+    s3ClientConfig: (account, region) => ({ ...clientConfig(account, region), forcePathStyle: Boolean(config.aws.endpoint) }),
+  };
+}
+
+async function createFileAccess(config: MeshwatchConfig): Promise<AwsAccess> {
+  const store = await openSampleApiStore(config.aws.snapshots as string);
+  const management = accountsOfKind(config, 'management')[0]?.id ?? '000000000000';
+  const handler = createFileRequestHandler(store, management);
+  const clientConfig = (account: string, region: string): AwsClientConfig => ({
+    region,
+    // Keys that name the account: the recorded response of that account answers.
+    credentials: async () => ({ accessKeyId: accessKeyForAccount(account), secretAccessKey: 'file-mode' }),
+    maxAttempts: config.aws.max_attempts,
+    retryMode: 'standard',
+    requestHandler: handler,
+  });
+  return { mode: 'file', clientConfig, s3ClientConfig: (account, region) => ({ ...clientConfig(account, region), forcePathStyle: true }) };
+}
+
+export function collectorRoleArn(account: string, roleName: string): string {
+  return `arn:aws:iam::${account}:role/${roleName}`;
+}
+
+/** One AssumeRole per account, shared by every client of that account; renewed 5 minutes before expiry. */
+function memoizeCredentials(provider: AwsCredentialIdentityProvider): AwsCredentialIdentityProvider {
+  let current: Promise<AwsCredentialIdentity> | undefined;
+  return async () => {
+    if (current) {
+      const credentials = await current.catch(() => undefined);
+      const expiresAt = credentials?.expiration?.getTime();
+      if (credentials && (expiresAt === undefined || expiresAt - Date.now() > 5 * 60_000)) return credentials;
+    }
+    current = provider();
+    return current;
+  };
+}
+
+/** Marks a credential failure as the AssumeRole call it is, for collection_errors. */
+function tagFailures(provider: AwsCredentialIdentityProvider): AwsCredentialIdentityProvider {
+  return async (...args) => {
+    try {
+      return await provider(...args);
+    } catch (error) {
+      if (error && typeof error === 'object') (error as { $command?: string }).$command ??= 'AssumeRoleCommand';
+      throw error;
+    }
+  };
+}
+
+interface MiddlewareClient {
+  readonly middlewareStack: {
+    add(
+      middleware: (next: (args: unknown) => Promise<unknown>, context: { commandName?: string }) => (args: unknown) => Promise<unknown>,
+      options: { step: 'initialize'; name: string },
+    ): void;
+  };
+}
+
+/** Tags every error a client throws with the command that failed (read by collection_errors). */
+export function tagCommandErrors<C>(client: C): C {
+  (client as unknown as MiddlewareClient).middlewareStack.add(
+    (next, context) => async (args) => {
+      try {
+        return await next(args);
+      } catch (error) {
+        if (error && typeof error === 'object') (error as { $command?: string }).$command ??= context.commandName;
+        throw error;
+      }
+    },
+    { step: 'initialize', name: 'meshwatchCommandTag' },
+  );
+  return client;
+}

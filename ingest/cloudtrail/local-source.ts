@@ -1,0 +1,126 @@
+/**
+ * A local copy of the org-trail bucket (the folder holding `AWSLogs/`, as `aws s3 sync` writes it).
+ * Lists only the account/region/day folders a run needs; workers read the files themselves.
+ * S3 user metadata comes from `<key>.s3meta.json` sidecars (`{"Metadata": {...}}`) when present.
+ */
+import type { Dirent } from 'node:fs';
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { CollectorError } from '../../lib/errors.js';
+import type { ListingPlan, ObjectInput, TrailObject, TrailSource } from './trail-source.js';
+
+const SIDECAR = '.s3meta.json';
+
+export function localTrailSource(root: string): TrailSource {
+  const pathOf = (key: string) => join(root, ...key.split('/'));
+  return {
+    location: root,
+    async *list(plan, folder) {
+      const logs = join(root, 'AWSLogs');
+      const top = await entries(logs, true);
+      for (const entry of top) {
+        if (!entry.isDirectory()) continue;
+        if (entry.name.startsWith('o-')) yield* listAccounts(root, `AWSLogs/${entry.name}`, plan, folder);
+        else if (/^\d{12}$/.test(entry.name)) yield* listAccount(root, `AWSLogs/${entry.name}`, plan, folder);
+      }
+    },
+    async input(object): Promise<ObjectInput> {
+      return { path: pathOf(object.key) };
+    },
+    async read(key) {
+      try {
+        return await readFile(pathOf(key));
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+        throw new CollectorError(`cannot read ${key}`, { cause: error, context: { source: 'cloudtrail', key } });
+      }
+    },
+    async metadata(key) {
+      try {
+        const sidecar = JSON.parse(await readFile(`${pathOf(key)}${SIDECAR}`, 'utf8')) as { Metadata?: Record<string, string> };
+        return sidecar.Metadata ?? {};
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT') return {};
+        throw new CollectorError(`cannot read the metadata sidecar of ${key}`, { cause: error, context: { key } });
+      }
+    },
+    async exists(key) {
+      try {
+        await stat(pathOf(key));
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    async publicKeys() {
+      try {
+        return JSON.parse(await readFile(join(root, 'public-keys.json'), 'utf8'));
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+        throw new CollectorError('cannot read public-keys.json', { cause: error, context: { file: join(root, 'public-keys.json') } });
+      }
+    },
+  };
+}
+
+async function* listAccounts(root: string, prefix: string, plan: ListingPlan, folder: string): AsyncGenerator<TrailObject> {
+  for (const entry of await entries(join(root, prefix))) {
+    if (entry.isDirectory() && /^\d{12}$/.test(entry.name)) yield* listAccount(root, `${prefix}/${entry.name}`, plan, folder);
+  }
+}
+
+async function* listAccount(root: string, prefix: string, plan: ListingPlan, folder: string): AsyncGenerator<TrailObject> {
+  const account = prefix.slice(prefix.lastIndexOf('/') + 1);
+  if (plan.accounts && !plan.accounts.includes(account)) return;
+  const base = `${prefix}/${folder}`;
+  for (const region of await entries(join(root, base))) {
+    if (!region.isDirectory() || (plan.regions && !plan.regions.includes(region.name))) continue;
+    const regionPrefix = `${base}/${region.name}`;
+    const dayPrefixes = plan.days
+      ? plan.days.map((day) => `${regionPrefix}/${day.replaceAll('-', '/')}`)
+      : await nestedDayFolders(root, regionPrefix);
+    for (const dayPrefix of dayPrefixes) yield* listFiles(root, dayPrefix);
+  }
+}
+
+async function nestedDayFolders(root: string, regionPrefix: string): Promise<string[]> {
+  const days: string[] = [];
+  for (const year of await entries(join(root, regionPrefix))) {
+    if (!year.isDirectory()) continue;
+    for (const month of await entries(join(root, regionPrefix, year.name))) {
+      if (!month.isDirectory()) continue;
+      for (const day of await entries(join(root, regionPrefix, year.name, month.name))) {
+        if (day.isDirectory()) days.push(`${regionPrefix}/${year.name}/${month.name}/${day.name}`);
+      }
+    }
+  }
+  return days.sort();
+}
+
+async function* listFiles(root: string, dayPrefix: string): AsyncGenerator<TrailObject> {
+  const files = (await entries(join(root, dayPrefix))).filter(
+    (entry) => entry.isFile() && !entry.name.endsWith(SIDECAR) && !entry.name.startsWith('.'),
+  );
+  files.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  for (const file of files) {
+    const info = await stat(join(root, dayPrefix, file.name));
+    yield { key: `${dayPrefix}/${file.name}`, size: info.size, version: `mtime:${info.mtimeMs}` };
+  }
+}
+
+async function entries(dir: string, required = false): Promise<Dirent[]> {
+  try {
+    return await readdir(dir, { withFileTypes: true });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' && !required) return [];
+    throw new CollectorError(
+      code === 'ENOENT' ? `no AWSLogs folder under ${dir.replace(/AWSLogs$/, '')}` : `cannot list ${dir}`,
+      {
+        cause: error,
+        context: { source: 'cloudtrail', file: dir },
+        hint: 'set sources.cloudtrail.path to the folder that holds AWSLogs/ (a copy of the org-trail bucket)',
+      },
+    );
+  }
+}

@@ -1,0 +1,188 @@
+/**
+ * One CloudTrail record → one row of the `cloudtrail` dataset (values in CLOUDTRAIL_COLUMNS order).
+ * Pure and allocation-light: it runs in the worker threads for every event. Never assumes a field
+ * exists (records back to eventVersion 1.0 lack many); booleans arrive as strings or booleans.
+ * A record without `eventID` or a readable `eventTime` cannot be keyed or partitioned: it is
+ * returned as a problem for the quarantine instead of a row.
+ */
+
+export type RowValue = string | boolean | null;
+export type Row = RowValue[];
+
+/** Where a record came from: the object key and what the key says. */
+export interface RecordOrigin {
+  readonly sourceObject: string;
+  /** `YYYY-MM-DD HH:MM:SS` (UTC) or null. */
+  readonly deliveredAt: string | null;
+  /** The account in the key; the partition when the record names no usable recipient account. */
+  readonly keyAccountId: string | null;
+}
+
+export type RecordProblemReason = 'record_missing_fields' | 'invalid_event_time' | 'not_an_object';
+
+export interface RecordProblem {
+  readonly reason: RecordProblemReason;
+  readonly detail: string;
+}
+
+type Json = Record<string, unknown>;
+
+const ACCOUNT_ID = /^\d{12}$/;
+
+export function normaliseRecord(record: unknown, origin: RecordOrigin): Row | RecordProblem {
+  if (record === null || typeof record !== 'object' || Array.isArray(record)) {
+    return { reason: 'not_an_object', detail: `a record must be a JSON object, got ${describeType(record)}` };
+  }
+  const r = record as Json;
+  const eventId = scalarText(r.eventID);
+  const rawTime = r.eventTime;
+  if (eventId === null || rawTime === undefined || rawTime === null) {
+    const missing = [eventId === null ? 'eventID' : '', rawTime == null ? 'eventTime' : ''].filter(Boolean).join(' and ');
+    return { reason: 'record_missing_fields', detail: `the record has no ${missing}` };
+  }
+  const eventTime = toUtcTimestamp(rawTime);
+  if (eventTime === null) {
+    return { reason: 'invalid_event_time', detail: `eventTime ${JSON.stringify(rawTime)} is not a time` };
+  }
+  const identity = asObject(r.userIdentity);
+  const sessionContext = asObject(identity?.sessionContext);
+  const issuer = asObject(sessionContext?.sessionIssuer);
+  const attributes = asObject(sessionContext?.attributes);
+  const onBehalfOf = asObject(identity?.onBehalfOf);
+  const recipient = scalarText(r.recipientAccountId);
+  const principalArn = scalarText(identity?.arn);
+  return [
+    eventId,
+    eventTime,
+    scalarText(r.eventVersion),
+    scalarText(r.eventSource),
+    scalarText(r.eventName),
+    scalarText(r.awsRegion),
+    recipient,
+    scalarText(r.sourceIPAddress),
+    scalarText(r.userAgent),
+    scalarText(r.errorCode),
+    scalarText(r.errorMessage),
+    toBoolean(r.readOnly),
+    scalarText(r.eventType),
+    toBoolean(r.managementEvent),
+    scalarText(r.eventCategory),
+    scalarText(r.sharedEventID),
+    scalarText(r.requestID),
+    scalarText(asObject(r.addendum)?.reason),
+    scalarText(identity?.type),
+    principalArn,
+    scalarText(identity?.principalId),
+    scalarText(identity?.accountId),
+    scalarText(identity?.userName),
+    scalarText(identity?.accessKeyId),
+    scalarText(issuer?.type),
+    scalarText(issuer?.arn),
+    scalarText(issuer?.userName),
+    sessionNameOf(principalArn),
+    attributes?.creationDate == null ? null : toUtcTimestamp(attributes.creationDate),
+    scalarText(onBehalfOf?.userId),
+    scalarText(onBehalfOf?.identityStoreArn),
+    scalarText(identity?.invokedBy),
+    toBoolean(attributes?.mfaAuthenticated),
+    jsonText(r.requestParameters),
+    jsonText(r.responseElements),
+    jsonText(r.additionalEventData),
+    jsonText(r.resources),
+    jsonText(r.serviceEventDetails),
+    jsonText(r.tlsDetails),
+    JSON.stringify(record),
+    origin.sourceObject,
+    origin.deliveredAt,
+    eventTime.slice(0, 10),
+    partitionAccount(recipient, origin.keyAccountId),
+  ];
+}
+
+export function isRecordProblem(value: Row | RecordProblem): value is RecordProblem {
+  return !Array.isArray(value);
+}
+
+function asObject(value: unknown): Json | undefined {
+  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Json) : undefined;
+}
+
+function scalarText(value: unknown): string | null {
+  if (value === undefined || value === null) return null;
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  return JSON.stringify(value);
+}
+
+/** JSON columns keep the value as JSON text; an absent field is null, an explicit JSON null stays null too. */
+function jsonText(value: unknown): string | null {
+  return value === undefined || value === null ? null : JSON.stringify(value);
+}
+
+export function toBoolean(value: unknown): boolean | null {
+  if (typeof value === 'boolean') return value;
+  if (typeof value === 'string') {
+    const lower = value.trim().toLowerCase();
+    if (lower === 'true') return true;
+    if (lower === 'false') return false;
+  }
+  return null;
+}
+
+const COMPACT_TIME = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/;
+const ISO_UTC_SECONDS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
+
+/**
+ * A CloudTrail time as `YYYY-MM-DD HH:MM:SS[.fff]` in UTC (the text DuckDB casts to TIMESTAMP), or
+ * null when it is not a time. Accepts ISO (`...Z` or with an offset), the compact `20131102T010628Z`
+ * and epoch seconds/milliseconds.
+ */
+export function toUtcTimestamp(value: unknown): string | null {
+  if (typeof value === 'string') {
+    // The common case, checked without building a Date: `2026-10-01T12:00:00Z`.
+    if (ISO_UTC_SECONDS.test(value) && validCalendar(value)) return `${value.slice(0, 10)} ${value.slice(11, 19)}`;
+    const compact = COMPACT_TIME.exec(value);
+    const text = compact ? `${compact[1]}-${compact[2]}-${compact[3]}T${compact[4]}:${compact[5]}:${compact[6]}Z` : value;
+    return fromMillis(Date.parse(text));
+  }
+  if (typeof value === 'number' && Number.isFinite(value)) return fromMillis(value < 1e11 ? value * 1000 : value);
+  return null;
+}
+
+function validCalendar(iso: string): boolean {
+  const month = Number(iso.slice(5, 7));
+  const day = Number(iso.slice(8, 10));
+  return month >= 1 && month <= 12 && day >= 1 && day <= 31 && Number(iso.slice(11, 13)) < 24;
+}
+
+function fromMillis(millis: number): string | null {
+  if (!Number.isFinite(millis)) return null;
+  const date = new Date(millis);
+  const year = date.getUTCFullYear();
+  if (year < 1970 || year > 9999) return null;
+  const iso = date.toISOString();
+  const fraction = iso.slice(20, 23);
+  return `${iso.slice(0, 10)} ${iso.slice(11, 19)}${fraction === '000' ? '' : `.${fraction}`}`;
+}
+
+/** `arn:aws:sts::1:assumed-role/Role/session` → `session` (session names may not contain `/`). */
+export function sessionNameOf(arn: string | null): string | null {
+  if (arn === null) return null;
+  const marker = arn.indexOf(':assumed-role/');
+  if (marker < 0) return null;
+  const rest = arn.slice(marker + ':assumed-role/'.length);
+  const slash = rest.lastIndexOf('/');
+  return slash < 0 || slash === rest.length - 1 ? null : rest.slice(slash + 1);
+}
+
+/** A path-safe partition value: the recipient account when it is a real id, else the key's, else `unknown`. */
+function partitionAccount(recipient: string | null, keyAccountId: string | null): string {
+  if (recipient !== null && ACCOUNT_ID.test(recipient)) return recipient;
+  if (keyAccountId !== null && ACCOUNT_ID.test(keyAccountId)) return keyAccountId;
+  return 'unknown';
+}
+
+function describeType(value: unknown): string {
+  if (value === null) return 'null';
+  return Array.isArray(value) ? 'an array' : typeof value;
+}

@@ -1,0 +1,40 @@
+/**
+ * What an org-trail object key says: log or digest, account, region, day and delivery time.
+ *   [prefix/]AWSLogs/[o-orgid/]<account>/CloudTrail/<region>/YYYY/MM/DD/<account>_CloudTrail_<region>_<YYYYMMDDTHHmmZ>_<16>.json.gz
+ *   [prefix/]AWSLogs/[o-orgid/]<account>/CloudTrail-Digest/<region>/YYYY/MM/DD/<...>_<YYYYMMDDTHHmmssZ>.json.gz
+ */
+
+export type ObjectKind = 'log' | 'digest';
+
+export interface ObjectKeyInfo {
+  readonly kind: ObjectKind;
+  readonly accountId: string;
+  readonly region: string;
+  /** `YYYY-MM-DD` from the key path. */
+  readonly logDate: string;
+  /** `YYYY-MM-DD HH:MM:SS` (UTC) from the file name, or null when the name has none. */
+  readonly deliveredAt: string | null;
+}
+
+const KEY_PATTERN =
+  /(?:^|\/)AWSLogs\/(?:o-[a-z0-9]+\/)?(\d{12})\/(CloudTrail|CloudTrail-Digest)\/([a-z0-9-]+)\/(\d{4})\/(\d{2})\/(\d{2})\/([^/]+)$/;
+const NAME_TIME = /_(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})?Z(?:_|\.|$)/;
+
+/** Null for keys that are neither log files nor digests (public-keys.json, sidecars, other trails' files). */
+export function parseObjectKey(key: string): ObjectKeyInfo | null {
+  const match = KEY_PATTERN.exec(key);
+  if (!match) return null;
+  const [, accountId, folder, region, year, month, day, name] = match as unknown as string[];
+  const isLog = folder === 'CloudTrail';
+  if (!name!.endsWith('.json.gz') && !name!.endsWith('.json')) return null;
+  if (isLog && !name!.includes('_CloudTrail_')) return null;
+  if (!isLog && !name!.includes('_CloudTrail-Digest_')) return null;
+  const time = NAME_TIME.exec(name!);
+  return {
+    kind: isLog ? 'log' : 'digest',
+    accountId: accountId!,
+    region: region!,
+    logDate: `${year}-${month}-${day}`,
+    deliveredAt: time ? `${time[1]}-${time[2]}-${time[3]} ${time[4]}:${time[5]}:${time[6] ?? '00'}` : null,
+  };
+}

@@ -1,0 +1,106 @@
+/**
+ * The unit of work a worker does: read one log object (from a local path or bytes the main thread
+ * fetched), gunzip, parse, hash, normalise every record, and append the rows as newline-delimited
+ * JSON to the batch's spool file, which DuckDB then reads in parallel straight into Parquet. The
+ * main thread gets back only counts and the records that could not be used.
+ *
+ * Why a spool file rather than DuckDB's appender: building DuckDB values from JS on the main thread
+ * measured ~30k rows/s; DuckDB's own parallel NDJSON reader is an order of magnitude faster.
+ */
+import { readFile } from 'node:fs/promises';
+import { COLUMN_INDEX } from './columns.js';
+import { rowToJsonLine } from './json-line.js';
+import { isRecordProblem, normaliseRecord, type RecordOrigin, type RecordProblemReason } from './normalise-record.js';
+import { isObjectProblem, type ObjectProblemReason, parseLogObject } from './parse-log-object.js';
+
+export interface ObjectTask {
+  readonly id: number;
+  readonly origin: RecordOrigin;
+  /** Read the object from this file ... */
+  readonly path?: string;
+  /** ... or take these bytes (S3, LookupEvents). */
+  readonly bytes?: Uint8Array;
+  readonly hash: boolean;
+  /** The NDJSON spool file this batch's rows go to; `<spoolPath>.keys` gets the de-duplication keys. */
+  readonly spoolPath: string;
+}
+
+export interface QuarantinedRecord {
+  readonly index: number;
+  readonly reason: RecordProblemReason;
+  readonly detail: string;
+  /** The record as JSON text, kept whole. */
+  readonly record: string;
+}
+
+export interface ObjectTaskResult {
+  readonly id: number;
+  /** Records in the object (0 when the object itself is unreadable). */
+  readonly records: number;
+  /** Rows appended to the spool file. */
+  readonly rows: number;
+  readonly quarantinedRecords: QuarantinedRecord[];
+  readonly objectProblem: { readonly reason: ObjectProblemReason; readonly detail: string } | null;
+  readonly sha256: string | null;
+  readonly bytesRead: number;
+}
+
+const EVENT_ID = COLUMN_INDEX.event_id as number;
+const EVENT_DATE = COLUMN_INDEX.event_date as number;
+const ACCOUNT_ID = COLUMN_INDEX.account_id as number;
+
+export type SpoolWriter = (spoolPath: string, text: string) => void;
+
+export async function runObjectTask(task: ObjectTask, writeSpool: SpoolWriter): Promise<ObjectTaskResult> {
+  let bytes: Uint8Array;
+  try {
+    bytes = task.bytes ?? (await readFile(task.path as string));
+  } catch (error) {
+    return failed(task, 0, { reason: 'unreadable', detail: `cannot read ${task.path}: ${(error as Error).message}` }, null);
+  }
+  const parsed = parseLogObject(bytes, { hash: task.hash });
+  if (isObjectProblem(parsed)) return failed(task, bytes.byteLength, parsed, parsed.sha256);
+  const quarantinedRecords: QuarantinedRecord[] = [];
+  const lines: string[] = [];
+  const keys: string[] = [];
+  parsed.records.forEach((record, index) => {
+    const row = normaliseRecord(record, task.origin);
+    if (isRecordProblem(row)) {
+      quarantinedRecords.push({ index, reason: row.reason, detail: row.detail, record: JSON.stringify(record) ?? 'undefined' });
+      return;
+    }
+    lines.push(rowToJsonLine(row));
+    keys.push(`{"event_id":${JSON.stringify(row[EVENT_ID])},"event_date":"${row[EVENT_DATE]}","account_id":"${row[ACCOUNT_ID]}"}`);
+  });
+  // One write per object keeps lines whole even when two tasks of this worker overlap.
+  if (lines.length > 0) {
+    writeSpool(task.spoolPath, `${lines.join('\n')}\n`);
+    writeSpool(`${task.spoolPath}.keys`, `${keys.join('\n')}\n`);
+  }
+  return {
+    id: task.id,
+    records: parsed.records.length,
+    rows: lines.length,
+    quarantinedRecords,
+    objectProblem: null,
+    sha256: parsed.sha256,
+    bytesRead: bytes.byteLength,
+  };
+}
+
+function failed(
+  task: ObjectTask,
+  bytesRead: number,
+  problem: { reason: ObjectProblemReason; detail: string },
+  sha256: string | null,
+): ObjectTaskResult {
+  return {
+    id: task.id,
+    records: 0,
+    rows: 0,
+    quarantinedRecords: [],
+    objectProblem: { reason: problem.reason, detail: problem.detail },
+    sha256,
+    bytesRead,
+  };
+}

@@ -1,0 +1,40 @@
+/** Glue collector (producer and governance accounts): databases, tables and partitions of the catalog. */
+import { GlueClient } from '@aws-sdk/client-glue';
+import { sourceAccounts } from '../aws/accounts.js';
+import { type ApiCollectorDependencies, type ScopeContext, defineApiCollector } from '../aws/api-collector.js';
+import type { SourceCollector } from '../source.js';
+import { glueDatabasesDataset, gluePartitionsDataset, glueTablesDataset } from './datasets.js';
+import { glueDatabases, gluePartitions, glueTables } from './fetch.js';
+import { databaseRow, partitionRow, tableRow } from './rows.js';
+
+async function collectScope(scope: ScopeContext): Promise<void> {
+  const glue = scope.client(GlueClient);
+  for await (const database of glueDatabases(glue)) {
+    scope.emit(glueDatabasesDataset.name, databaseRow(database));
+    if (!database.Name || database.TargetDatabase) continue;
+    for await (const table of glueTables(glue, database.Name)) {
+      scope.emit(glueTablesDataset.name, tableRow(table));
+      // Resource links and views have no partitions of their own.
+      if (!table.Name || table.TargetTable || (table.PartitionKeys ?? []).length === 0) continue;
+      for await (const partition of gluePartitions(glue, database.Name, table.Name)) {
+        scope.emit(gluePartitionsDataset.name, partitionRow(partition, database.Name, table.Name));
+      }
+    }
+  }
+}
+
+export function createGlueCollector(dependencies: ApiCollectorDependencies = {}): SourceCollector {
+  return defineApiCollector(
+    {
+      name: 'glue',
+      description: 'Glue databases, tables and partitions of producer and governance accounts',
+      datasets: [glueDatabasesDataset, glueTablesDataset, gluePartitionsDataset].map((spec) => ({ spec, meta: 'scope-snapshot' as const })),
+      accounts: (config) => sourceAccounts(config, config.sources.glue?.accounts, ['producer', 'governance']),
+      regions: (config) => config.regions,
+      collectScope,
+    },
+    dependencies,
+  );
+}
+
+export const glueCollector = createGlueCollector();

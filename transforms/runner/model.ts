@@ -1,0 +1,87 @@
+/**
+ * A model is one SQL `SELECT` (`<name>.sql`) and its metadata beside it (`<name>.yml`): what it
+ * means, what its columns mean, and fixed-rows tests (given input rows → expected output rows).
+ * Models live in `transforms/models/<layer>/`; the folder names the layer (staging, intermediate,
+ * marts) and only marts are published as Parquet.
+ */
+import { readFile, readdir } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parse } from 'yaml';
+import { z } from 'zod';
+import { TransformError } from '../../lib/errors.js';
+import { assertIdentifier } from '../../lib/lake/duckdb.js';
+import { type TemplateReferences, findReferences } from './template.js';
+
+export const MODELS_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'models');
+
+const rowSchema = z.record(z.string(), z.unknown());
+
+const fixedRowsTestSchema = z.strictObject({
+  name: z.string().min(1),
+  /** Rows for sources (`cloudtrail`, `config_accounts`…) or upstream models (`stg_…`); the rest are empty. */
+  given: z.record(z.string(), z.array(rowSchema)).default({}),
+  /** Parameter overrides for this test, e.g. `{ now: '2026-10-31T00:00:00Z' }`. */
+  params: z.record(z.string(), z.unknown()).default({}),
+  /** Expected rows; only the columns named in them are compared, in any order. */
+  expect: z.array(rowSchema),
+});
+
+const metadataSchema = z.strictObject({
+  description: z.string().min(1),
+  columns: z.record(z.string(), z.string()).default({}),
+  tests: z.array(fixedRowsTestSchema).default([]),
+});
+
+export type FixedRowsTest = z.infer<typeof fixedRowsTestSchema>;
+export type ModelMetadata = z.infer<typeof metadataSchema>;
+
+export interface Model extends TemplateReferences {
+  readonly name: string;
+  readonly layer: string;
+  readonly sql: string;
+  readonly sqlFile: string;
+  readonly metadata: ModelMetadata;
+  /** Marts are published to `lake/marts/<name>/` and keep their names in the contract. */
+  readonly isMart: boolean;
+}
+
+export async function loadModels(dir: string = MODELS_DIR): Promise<Model[]> {
+  const models: Model[] = [];
+  for (const layer of (await readdir(dir, { withFileTypes: true })).filter((entry) => entry.isDirectory())) {
+    const layerDir = join(dir, layer.name);
+    const files = (await readdir(layerDir)).filter((file) => file.endsWith('.sql')).sort();
+    for (const file of files) models.push(await loadModel(join(layerDir, file), layer.name));
+  }
+  const seen = new Set<string>();
+  for (const model of models) {
+    if (seen.has(model.name)) throw new TransformError(`two models are named ${model.name}`, { context: { file: model.sqlFile } });
+    seen.add(model.name);
+  }
+  return models;
+}
+
+async function loadModel(sqlFile: string, layer: string): Promise<Model> {
+  const name = assertIdentifier(basename(sqlFile, '.sql'), 'model name');
+  const sql = await readFile(sqlFile, 'utf8');
+  const metadataFile = sqlFile.replace(/\.sql$/, '.yml');
+  let raw: unknown;
+  try {
+    raw = parse(await readFile(metadataFile, 'utf8'));
+  } catch (cause) {
+    throw new TransformError(`model ${name} has no readable metadata file`, {
+      cause,
+      context: { file: metadataFile },
+      hint: 'every model needs <name>.yml beside <name>.sql with a description, columns and tests',
+    });
+  }
+  const parsed = metadataSchema.safeParse(raw);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ');
+    throw new TransformError(`model ${name} metadata is invalid: ${problems}`, {
+      context: { file: metadataFile },
+      hint: 'see transforms/README section in the repository README for the metadata shape',
+    });
+  }
+  return { name, layer, sql, sqlFile, metadata: parsed.data, isMart: layer === 'marts', ...findReferences(sql, sqlFile) };
+}

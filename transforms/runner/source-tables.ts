@@ -1,0 +1,63 @@
+/**
+ * Creates the typed `src_<name>` relation for every declared source: a view over the dataset's view
+ * with each declared column cast to its type (NULL where the dataset lacks it), or an empty typed
+ * table when the dataset is absent, so models never fail on a source that is not configured.
+ */
+import { type Database, quoteIdentifier } from '../../lib/lake/duckdb.js';
+import { SOURCES, type SourceColumns, type SourceDefinition } from './sources.js';
+import { sourceTableName } from './template.js';
+
+export interface SourceTableResult {
+  readonly name: string;
+  readonly present: boolean;
+}
+
+/** Datasets present as views in the database (created by refreshDatasetViews). */
+export async function existingRelations(db: Database): Promise<Set<string>> {
+  const rows = await db.all<{ name: string }>(
+    `SELECT table_name AS name FROM information_schema.tables WHERE table_schema = 'main'`,
+  );
+  return new Set(rows.map((row) => row.name));
+}
+
+export async function createSourceTables(db: Database, rowsFor: (source: SourceDefinition) => Promise<void> | undefined): Promise<SourceTableResult[]> {
+  const relations = await existingRelations(db);
+  const results: SourceTableResult[] = [];
+  for (const source of SOURCES) {
+    const target = quoteIdentifier(sourceTableName(source.name));
+    await db.run(`DROP VIEW IF EXISTS ${target}; DROP TABLE IF EXISTS ${target}`);
+    if (source.kind === 'dataset' && relations.has(source.name)) {
+      const available = await columnsOf(db, source.name);
+      await db.run(`CREATE VIEW ${target} AS SELECT ${castList(source.columns, available)} FROM ${quoteIdentifier(source.name)}`);
+      results.push({ name: source.name, present: true });
+      continue;
+    }
+    await createEmptySourceTable(db, source);
+    const filling = rowsFor(source);
+    if (filling) await filling;
+    results.push({ name: source.name, present: false });
+  }
+  return results;
+}
+
+export async function createEmptySourceTable(db: Database, source: SourceDefinition): Promise<void> {
+  const target = quoteIdentifier(sourceTableName(source.name));
+  const columns = Object.entries(source.columns)
+    .map(([name, type]) => `${quoteIdentifier(name)} ${type}`)
+    .join(', ');
+  await db.run(`DROP VIEW IF EXISTS ${target}; DROP TABLE IF EXISTS ${target}; CREATE TABLE ${target} (${columns})`);
+}
+
+async function columnsOf(db: Database, relation: string): Promise<Set<string>> {
+  const rows = await db.all<{ column_name: string }>(`SELECT column_name FROM (DESCRIBE ${quoteIdentifier(relation)})`);
+  return new Set(rows.map((row) => row.column_name));
+}
+
+function castList(columns: SourceColumns, available: Set<string>): string {
+  return Object.entries(columns)
+    .map(([name, type]) => {
+      const column = quoteIdentifier(name);
+      return available.has(name) ? `TRY_CAST(${column} AS ${type}) AS ${column}` : `CAST(NULL AS ${type}) AS ${column}`;
+    })
+    .join(', ');
+}
