@@ -9,15 +9,15 @@ ENV NODE_ENV=production \
     NPM_CONFIG_UPDATE_NOTIFIER=false
 
 WORKDIR /app
+# The runner writes the lake and the dashboards' build cache: the app and /lake belong to "node".
+RUN chown node:node /app && mkdir -p /lake && chown node:node /lake
+USER node
 
 # Dependencies first, so a code change does not reinstall them.
-COPY package.json package-lock.json ./
+COPY --chown=node:node package.json package-lock.json ./
 RUN npm ci --omit=dev && npm cache clean --force
 
-COPY . .
-
-RUN mkdir -p /lake && chown node:node /lake
-USER node
+COPY --chown=node:node . .
 
 ENTRYPOINT ["node", "--import", "tsx", "infra/runner/entrypoint.ts"]
 CMD ["--help"]

@@ -6,6 +6,7 @@ import { rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RunContext, StageResult } from '../lib/context.js';
 import { listFiles, pathExists } from '../lib/lake/atomic.js';
+import { saveBundleCache, seedBundleCache } from './bundle-cache.js';
 import { listProductDomains } from './domains.js';
 import { frameworkEnvironment, runFrameworkBuild } from './framework.js';
 import { createWorkspace } from './workspace.js';
@@ -24,7 +25,9 @@ export async function buildDashboards(ctx: RunContext, options: BuildDashboardsO
   try {
     const env = frameworkEnvironment({ lake: layout.root, now: ctx.now, refreshedAt: new Date(), domains });
     logger.info(`dashboards: building the site from ${layout.root}`);
+    const seeded = await seedBundleCache(workspace.srcDir);
     const { loaderErrors } = await runFrameworkBuild(workspace.projectDir, env, logger);
+    if (!seeded) await saveBundleCache(workspace.srcDir);
     for (const line of loaderErrors) logger.warn(`dashboards: ${line.trim()}`);
     warnings = loaderErrors.length;
     await replaceSite(workspace.distDir, layout.siteDir, layout.tmpDir);
@@ -36,7 +39,7 @@ export async function buildDashboards(ctx: RunContext, options: BuildDashboardsO
     stage: 'dashboards',
     outputs: [{ name: 'site (pages)', rows: pages.length, path: join(layout.siteDir, 'index.html') }],
     notes: [
-      `dashboards: ${pages.length} pages in ${layout.siteDir}; view with \`meshwatch dashboards serve\` (serve behind authentication: the site shows personal data)`,
+      `${pages.length} pages in ${layout.siteDir}; view with \`meshwatch dashboards serve\` (serve behind authentication: the site shows personal data)`,
     ],
     warnings,
   };

@@ -70,11 +70,15 @@ function runCollecting(args: string[], cwd: string, env: NodeJS.ProcessEnv): Pro
 /** `observable preview` attached to this terminal, until it exits (Ctrl-C). */
 export function runFrameworkPreview(projectDir: string, env: NodeJS.ProcessEnv, port: number): Promise<number | null> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [FRAMEWORK_BIN, 'preview', '--host', '127.0.0.1', '--port', String(port), '--no-open'], {
-      cwd: projectDir,
-      env,
-      stdio: 'inherit',
-    });
+    const child = spawn(
+      process.execPath,
+      [FRAMEWORK_BIN, 'preview', '--host', '127.0.0.1', '--port', String(port), '--no-open'],
+      {
+        cwd: projectDir,
+        env,
+        stdio: 'inherit',
+      },
+    );
     child.on('error', (cause) => reject(new DashboardError('cannot start Observable Framework', { cause })));
     child.on('close', resolve);
   });

@@ -19,8 +19,12 @@ export default {
   output: 'dist',
   globalStylesheets: [],
   style: 'style.css',
-  footer: 'meshwatch dashboards: built from the lake named on the overview page. This site shows personal data; serve it only behind authentication.',
+  footer:
+    'meshwatch dashboards: built from the lake named on the overview page. This site shows personal data; serve it only behind authentication.',
+  // An inline icon: otherwise the browser asks the server for /favicon.ico, which the site lacks.
+  head: '<link rel="icon" href="data:,">',
   search: false,
+  toc: false,
   pager: false,
   pages: [
     { name: 'Security: PII access', path: '/security' },

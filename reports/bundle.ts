@@ -12,14 +12,14 @@ import { ReportError } from '../lib/errors.js';
 import { createStagingDir, pathExists, publishStagedFiles, writeFileAtomic } from '../lib/lake/atomic.js';
 import type { Database } from '../lib/lake/duckdb.js';
 import { formatRows } from '../lib/output/format.js';
-import { type TimeWindow, parseWindow } from '../lib/time/window.js';
+import { parseWindow, type TimeWindow } from '../lib/time/window.js';
 import { CHARGEBACK_MARTS, chargebackByDomain, chargebackFocus, chargebackMatrix } from './chargeback.js';
 import { COVERAGE_MARTS, coverage } from './coverage.js';
 import { DRIFT_MARTS, drift } from './drift.js';
 import { HEALTH_MARTS, health, healthBreaches } from './health.js';
 import { missingMartsOf } from './marts.js';
 import { PII_ACCESS_MARTS, piiAccess } from './pii-access.js';
-import { type ReportSection, isoInstant } from './section.js';
+import { isoInstant, type ReportSection } from './section.js';
 
 /** The window the bundle covers: the 30 days before now, like the commands' default. */
 export const BUNDLE_WINDOW = '30d';
@@ -44,7 +44,10 @@ interface BundleReport {
   readonly name: string;
   readonly marts: readonly string[];
   /** The JSON document and the CSV files it writes (each CSV one section). */
-  build(db: Database, window: TimeWindow): Promise<{ json: unknown; rows: number; csv: readonly { file: string; section: ReportSection }[] }>;
+  build(
+    db: Database,
+    window: TimeWindow,
+  ): Promise<{ json: unknown; rows: number; csv: readonly { file: string; section: ReportSection }[] }>;
 }
 
 const single = (section: ReportSection, file: string) => ({
@@ -62,7 +65,9 @@ const BUNDLE_REPORTS: readonly BundleReport[] = [
       const report = await piiAccess(db, { window });
       const sections = [report.byTable, report.byPerson, report.accesses];
       return {
-        json: Object.fromEntries(sections.map((section) => [section.key, JSON.parse(formatRows(section.rows, 'json', section.columns))])),
+        json: Object.fromEntries(
+          sections.map((section) => [section.key, JSON.parse(formatRows(section.rows, 'json', section.columns))]),
+        ),
         rows: report.accesses.rows.length,
         csv: [
           { file: 'pii-access.csv', section: report.accesses },
@@ -73,8 +78,16 @@ const BUNDLE_REPORTS: readonly BundleReport[] = [
     },
   },
   { name: 'chargeback', marts: CHARGEBACK_MARTS, build: async (db) => single(await chargebackByDomain(db), 'chargeback.csv') },
-  { name: 'chargeback-matrix', marts: CHARGEBACK_MARTS, build: async (db) => single(await chargebackMatrix(db), 'chargeback-matrix.csv') },
-  { name: 'chargeback-focus', marts: CHARGEBACK_MARTS, build: async (db) => single(await chargebackFocus(db), 'chargeback-focus.csv') },
+  {
+    name: 'chargeback-matrix',
+    marts: CHARGEBACK_MARTS,
+    build: async (db) => single(await chargebackMatrix(db), 'chargeback-matrix.csv'),
+  },
+  {
+    name: 'chargeback-focus',
+    marts: CHARGEBACK_MARTS,
+    build: async (db) => single(await chargebackFocus(db), 'chargeback-focus.csv'),
+  },
   { name: 'health', marts: HEALTH_MARTS, build: async (db, window) => single(await health(db, { window }), 'health.csv') },
   {
     name: 'health-breaches',
@@ -83,7 +96,11 @@ const BUNDLE_REPORTS: readonly BundleReport[] = [
   },
   { name: 'drift', marts: DRIFT_MARTS, build: async (db) => single(await drift(db), 'drift.csv') },
   { name: 'coverage', marts: COVERAGE_MARTS, build: async (db, window) => single(await coverage(db, window), 'coverage.csv') },
-  { name: 'coverage-days', marts: COVERAGE_MARTS, build: async (db, window) => single(await coverage(db, window, 'day'), 'coverage-days.csv') },
+  {
+    name: 'coverage-days',
+    marts: COVERAGE_MARTS,
+    build: async (db, window) => single(await coverage(db, window, 'day'), 'coverage-days.csv'),
+  },
 ];
 
 /** The bundle folder of a run: `<lake>/reports/<YYYY-MM-DD of ctx.now>`. */
@@ -130,7 +147,9 @@ export async function writeReportBundle(ctx: RunContext): Promise<StageResult> {
   await publishStagedFiles(staging, target);
   return {
     stage: 'reports',
-    outputs: files.filter((file) => file.file.endsWith('.json')).map((file) => ({ name: `report ${file.report}`, rows: file.rows, path: join(target, file.file) })),
+    outputs: files
+      .filter((file) => file.file.endsWith('.json'))
+      .map((file) => ({ name: `report ${file.report}`, rows: file.rows, path: join(target, file.file) })),
     notes: [
       `report bundle for ${isoInstant(window.since)} .. ${isoInstant(window.until)}: ${target}`,
       ...skipped.map((skip) => `report ${skip.report} skipped: ${skip.reason}`),

@@ -4,7 +4,7 @@
  */
 import { UsageError } from '../lib/errors.js';
 import type { Database } from '../lib/lake/duckdb.js';
-import { type ColumnSpec, type OutputRow, formatUsd } from '../lib/output/format.js';
+import { type ColumnSpec, formatUsd, type OutputRow } from '../lib/output/format.js';
 import { bytesColumn, percentChangeColumn, textColumn, usdChangeColumn, usdColumn } from './columns.js';
 import type { ReportSection } from './section.js';
 import { runReportQuery } from './sql.js';
@@ -85,13 +85,25 @@ async function emptyMessage(db: Database, what: string, month?: string): Promise
 /** Per domain: producer, consumer and shared cost, total and month-over-month change. */
 export async function chargebackByDomain(db: Database, month?: string): Promise<ReportSection> {
   const rows = await runReportQuery(db, 'chargeback', { month: month ?? null });
-  return { key: 'chargeback', title: 'chargeback by domain', rows, columns: CHARGEBACK_COLUMNS, empty: await emptyMessage(db, 'chargeback', month) };
+  return {
+    key: 'chargeback',
+    title: 'chargeback by domain',
+    rows,
+    columns: CHARGEBACK_COLUMNS,
+    empty: await emptyMessage(db, 'chargeback', month),
+  };
 }
 
 /** Consumer × producer Athena cost, one row per pair (long form: stable for scripts). */
 export async function chargebackMatrix(db: Database, month?: string): Promise<ReportSection> {
   const rows = await runReportQuery(db, 'chargeback-matrix', { month: month ?? null });
-  return { key: 'matrix', title: 'consumer × producer', rows, columns: MATRIX_COLUMNS, empty: await emptyMessage(db, 'consumer × producer costs', month) };
+  return {
+    key: 'matrix',
+    title: 'consumer × producer',
+    rows,
+    columns: MATRIX_COLUMNS,
+    empty: await emptyMessage(db, 'consumer × producer costs', month),
+  };
 }
 
 /** The same matrix pivoted for people: a row per consumer domain, a USD column per producer domain. */
@@ -123,7 +135,7 @@ export async function chargebackFocus(db: Database, month?: string): Promise<Rep
     ...FOCUS_COLUMN_ORDER.filter((name) => present.includes(name)),
     ...present.filter((name) => !(FOCUS_COLUMN_ORDER as readonly string[]).includes(name)),
   ];
-  const rows = await runReportQuery(db, 'chargeback-focus', { month: month ?? null });
+  const rows = (await runReportQuery(db, 'chargeback-focus', { month: month ?? null })).map(focusDates);
   return {
     key: 'focus',
     title: 'FOCUS',
@@ -131,4 +143,14 @@ export async function chargebackFocus(db: Database, month?: string): Promise<Rep
     columns: ordered.map((name) => ({ name })),
     empty: await emptyMessage(db, 'FOCUS rows', month),
   };
+}
+
+/** FOCUS writes period bounds as ISO 8601 UTC without fractions (2026-10-01T00:00:00Z). */
+function focusDates(row: OutputRow): OutputRow {
+  const copy: OutputRow = { ...row };
+  for (const name of ['ChargePeriodStart', 'ChargePeriodEnd', 'BillingPeriodStart', 'BillingPeriodEnd']) {
+    const value = copy[name];
+    if (typeof value === 'string') copy[name] = value.replace(/\.000Z$/, 'Z');
+  }
+  return copy;
 }

@@ -8,7 +8,7 @@ import type { RunContext } from '../lib/context.js';
 import type { Database } from '../lib/lake/duckdb.js';
 import { type OutputFormat, parseOutputFormat } from '../lib/output/format.js';
 import { writeOutput } from '../lib/output/write.js';
-import { type TimeWindow, parseWindow } from '../lib/time/window.js';
+import { parseWindow, type TimeWindow } from '../lib/time/window.js';
 import { openReportDatabase } from './marts.js';
 import { type ReportSection, renderSections } from './section.js';
 

@@ -11,9 +11,23 @@ import {
   formatUsdChange,
 } from '../lib/output/format.js';
 
-export const timestampColumn = (name: string, title?: string): ColumnSpec => ({ name, title: title ?? name, display: formatTimestamp });
-export const bytesColumn = (name: string, title?: string): ColumnSpec => ({ name, title: title ?? name, display: formatBytes, align: 'right' });
-export const usdColumn = (name: string, title?: string): ColumnSpec => ({ name, title: title ?? name, display: formatUsd, align: 'right' });
+export const timestampColumn = (name: string, title?: string): ColumnSpec => ({
+  name,
+  title: title ?? name,
+  display: formatTimestamp,
+});
+export const bytesColumn = (name: string, title?: string): ColumnSpec => ({
+  name,
+  title: title ?? name,
+  display: formatBytes,
+  align: 'right',
+});
+export const usdColumn = (name: string, title?: string): ColumnSpec => ({
+  name,
+  title: title ?? name,
+  display: formatUsd,
+  align: 'right',
+});
 export const usdChangeColumn = (name: string, title?: string): ColumnSpec => ({
   name,
   title: title ?? name,
@@ -26,8 +40,18 @@ export const percentChangeColumn = (name: string, title?: string): ColumnSpec =>
   display: formatPercentChange,
   align: 'right',
 });
-export const hoursColumn = (name: string, title?: string): ColumnSpec => ({ name, title: title ?? name, display: formatHours, align: 'right' });
-export const ratioColumn = (name: string, title?: string): ColumnSpec => ({ name, title: title ?? name, display: formatRatio, align: 'right' });
+export const hoursColumn = (name: string, title?: string): ColumnSpec => ({
+  name,
+  title: title ?? name,
+  display: formatHours,
+  align: 'right',
+});
+export const ratioColumn = (name: string, title?: string): ColumnSpec => ({
+  name,
+  title: title ?? name,
+  display: formatRatio,
+  align: 'right',
+});
 export const listColumn = (name: string, title?: string): ColumnSpec => ({ name, title: title ?? name, display: formatList });
 export const textColumn = (name: string, title?: string): ColumnSpec => ({ name, title: title ?? name });
 

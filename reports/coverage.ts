@@ -7,7 +7,7 @@ import type { Database, Row } from '../lib/lake/duckdb.js';
 import type { ColumnSpec } from '../lib/output/format.js';
 import type { TimeWindow } from '../lib/time/window.js';
 import { textColumn } from './columns.js';
-import { type ReportSection, isoInstant } from './section.js';
+import { isoInstant, type ReportSection } from './section.js';
 import { runReportQuery } from './sql.js';
 
 export const COVERAGE_MARTS = ['cloudtrail_coverage'] as const;
@@ -47,7 +47,9 @@ export const COVERAGE_DAY_COLUMNS: readonly ColumnSpec[] = [
 export function parseCoverageGrouping(text: string | undefined): CoverageGrouping {
   if (text === undefined) return 'account';
   if (!(COVERAGE_GROUPINGS as readonly string[]).includes(text)) {
-    throw new UsageError(`cannot group coverage by "${text}"`, { hint: 'use --by account (a row per account × region) or --by day' });
+    throw new UsageError(`cannot group coverage by "${text}"`, {
+      hint: 'use --by account (a row per account × region) or --by day',
+    });
   }
   return text as CoverageGrouping;
 }

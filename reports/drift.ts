@@ -6,8 +6,8 @@ import { UsageError } from '../lib/errors.js';
 import type { Database } from '../lib/lake/duckdb.js';
 import type { ColumnSpec } from '../lib/output/format.js';
 import type { TimeWindow } from '../lib/time/window.js';
-import { textColumn, timestampColumn } from './columns.js';
-import { type ReportSection, isoInstant } from './section.js';
+import { listColumn, textColumn, timestampColumn } from './columns.js';
+import { isoInstant, type ReportSection } from './section.js';
 import { runReportQuery } from './sql.js';
 
 export const DRIFT_MARTS = ['grant_drift'] as const;
@@ -30,7 +30,7 @@ export const DRIFT_COLUMNS: readonly ColumnSpec[] = [
   textColumn('domain'),
   textColumn('principal'),
   textColumn('resource'),
-  textColumn('permissions'),
+  listColumn('permissions'),
   textColumn('changed_by_name', 'changed by'),
   textColumn('changed_by', 'changed by ARN'),
   timestampColumn('changed_at', 'changed at'),
@@ -63,7 +63,9 @@ export async function drift(db: Database, input: DriftInput = {}): Promise<Repor
     title: 'grant drift',
     rows,
     columns: DRIFT_COLUMNS,
-    tableColumns: DRIFT_COLUMNS.map((column) => column.name).filter((name) => !['changed_by', 'drift_id', 'event_id'].includes(name)),
+    tableColumns: DRIFT_COLUMNS.map((column) => column.name).filter(
+      (name) => !['changed_by', 'drift_id', 'event_id'].includes(name),
+    ),
     empty: `no grant drift${severity}${scope}: the Lake Formation grants match the declared ones`,
   };
 }

@@ -7,7 +7,7 @@ import { type ColumnSpec, formatTimestamp } from '../lib/output/format.js';
 import type { TimeWindow } from '../lib/time/window.js';
 import { hoursColumn, ratioColumn, textColumn, timestampColumn } from './columns.js';
 import { assertKnown, knownDomains } from './lookup.js';
-import { type ReportSection, isoInstant } from './section.js';
+import { isoInstant, type ReportSection } from './section.js';
 import { runReportQuery } from './sql.js';
 
 export const HEALTH_MARTS = ['product_freshness', 'product_breaches'] as const;
@@ -46,7 +46,11 @@ export const BREACH_COLUMNS: readonly ColumnSpec[] = [
   textColumn('domain'),
   textColumn('account_id'),
   timestampColumn('breach_start_at', 'from'),
-  { name: 'breach_end_at', title: 'to', display: (value) => (value === null || value === undefined ? 'ongoing' : formatTimestamp(value)) },
+  {
+    name: 'breach_end_at',
+    title: 'to',
+    display: (value) => (value === null || value === undefined ? 'ongoing' : formatTimestamp(value)),
+  },
   hoursColumn('duration_hours', 'duration'),
 ];
 

@@ -53,7 +53,12 @@ async function distinctNames(db: Database, selects: readonly string[]): Promise<
 }
 
 /** Throws a UsageError naming `what` and the closest known names when `name` is not known. */
-export function assertKnown(name: string, known: readonly string[], what: string, options: { caseInsensitive?: boolean } = {}): string {
+export function assertKnown(
+  name: string,
+  known: readonly string[],
+  what: string,
+  options: { caseInsensitive?: boolean } = {},
+): string {
   const match = options.caseInsensitive
     ? known.find((candidate) => candidate.toLowerCase() === name.toLowerCase())
     : known.find((candidate) => candidate === name);

@@ -6,8 +6,8 @@ import { UsageError } from '../lib/errors.js';
 import type { Database } from '../lib/lake/duckdb.js';
 import type { ColumnSpec } from '../lib/output/format.js';
 import type { TimeWindow } from '../lib/time/window.js';
-import { bytesColumn, queryColumn, textColumn, timestampColumn, listColumn } from './columns.js';
-import { type ReportSection, isoInstant } from './section.js';
+import { bytesColumn, listColumn, queryColumn, textColumn, timestampColumn } from './columns.js';
+import { isoInstant, type ReportSection } from './section.js';
 import { runReportQuery } from './sql.js';
 
 export const PII_ACCESS_MARTS = ['pii_access_history'] as const;
@@ -99,7 +99,9 @@ export async function piiAccess(db: Database, input: PiiAccessInput): Promise<Pi
       title: 'PII accesses',
       rows: accesses,
       columns: PII_ACCESS_COLUMNS,
-      tableColumns: PII_ACCESS_COLUMNS.map((column) => column.name).filter((name) => !['principal_arn', 'service', 'pii_level'].includes(name)),
+      tableColumns: PII_ACCESS_COLUMNS.map((column) => column.name).filter(
+        (name) => !['principal_arn', 'service', 'pii_level'].includes(name),
+      ),
       empty,
     },
   };

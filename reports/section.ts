@@ -4,7 +4,7 @@
  * them into the three output formats.
  */
 import { UsageError } from '../lib/errors.js';
-import { type ColumnSpec, type OutputFormat, type OutputRow, formatRows } from '../lib/output/format.js';
+import { type ColumnSpec, formatRows, type OutputFormat, type OutputRow } from '../lib/output/format.js';
 
 export interface ReportSection {
   /** Key of the section in JSON output and in the bundle file names, e.g. `by_table`. */
@@ -25,13 +25,18 @@ export interface ReportSection {
  */
 export function renderSections(sections: readonly ReportSection[], format: OutputFormat): string {
   if (format === 'json') {
-    if (sections.length === 1) return formatRows((sections[0] as ReportSection).rows, 'json', (sections[0] as ReportSection).columns);
-    const object = Object.fromEntries(sections.map((section) => [section.key, JSON.parse(formatRows(section.rows, 'json', section.columns))]));
+    if (sections.length === 1)
+      return formatRows((sections[0] as ReportSection).rows, 'json', (sections[0] as ReportSection).columns);
+    const object = Object.fromEntries(
+      sections.map((section) => [section.key, JSON.parse(formatRows(section.rows, 'json', section.columns))]),
+    );
     return `${JSON.stringify(object)}\n`;
   }
   if (format === 'csv') {
     if (sections.length !== 1) {
-      throw new UsageError('CSV holds one table; this report has several', { hint: 'choose one with --by, or use --format json' });
+      throw new UsageError('CSV holds one table; this report has several', {
+        hint: 'choose one with --by, or use --format json',
+      });
     }
     return formatRows((sections[0] as ReportSection).rows, 'csv', (sections[0] as ReportSection).columns);
   }

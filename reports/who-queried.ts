@@ -3,12 +3,12 @@
  * table a person touched. Reads `data_access` (+ `pii_access_history` for the grant path).
  */
 import { UsageError } from '../lib/errors.js';
-import { type Database, assertIdentifier } from '../lib/lake/duckdb.js';
+import { assertIdentifier, type Database } from '../lib/lake/duckdb.js';
 import type { ColumnSpec } from '../lib/output/format.js';
 import type { TimeWindow } from '../lib/time/window.js';
 import { bytesColumn, queryColumn, textColumn, timestampColumn } from './columns.js';
 import { assertKnown, knownPrincipals, knownTables } from './lookup.js';
-import { type ReportSection, isoInstant } from './section.js';
+import { isoInstant, type ReportSection } from './section.js';
 import { runReportQuery } from './sql.js';
 
 export const WHO_QUERIED_MARTS = ['data_access', 'pii_access_history'] as const;
@@ -58,17 +58,25 @@ function assertColumnName(column: string): void {
   try {
     assertIdentifier(column, 'column name');
   } catch (cause) {
-    throw new UsageError(`"${column}" is not a column name`, { cause, hint: 'a column name holds only letters, digits and underscores' });
+    throw new UsageError(`"${column}" is not a column name`, {
+      cause,
+      hint: 'a column name holds only letters, digits and underscores',
+    });
   }
 }
 
-export async function whoQueried(db: Database, input: WhoQueriedInput): Promise<ReportSection> {
+/** Checks the shape of the question before any data is read: a table (well formed) or a principal. */
+export function assertWhoQueriedInput(input: Omit<WhoQueriedInput, 'window'>): TableTarget | undefined {
   if (!input.target && !input.principal) {
     throw new UsageError('name a table or a principal', {
       hint: 'meshwatch who-queried sales_db.customers, or meshwatch who-queried --principal alice.wong',
     });
   }
-  const target = input.target ? parseTableTarget(input.target) : undefined;
+  return input.target ? parseTableTarget(input.target) : undefined;
+}
+
+export async function whoQueried(db: Database, input: WhoQueriedInput): Promise<ReportSection> {
+  const target = assertWhoQueriedInput(input);
   const table = target ? assertKnown(target.table, await knownTables(db), 'table', { caseInsensitive: true }) : undefined;
   const principal = input.principal ? assertKnown(input.principal, await knownPrincipals(db), 'principal') : undefined;
   const rows = await runReportQuery(db, 'who-queried', {
@@ -84,7 +92,9 @@ export async function whoQueried(db: Database, input: WhoQueriedInput): Promise<
     rows,
     columns: WHO_QUERIED_COLUMNS,
     // The ARN and service make the table too wide to read; JSON and CSV keep them.
-    tableColumns: WHO_QUERIED_COLUMNS.map((column) => column.name).filter((name) => name !== 'principal_arn' && name !== 'service'),
+    tableColumns: WHO_QUERIED_COLUMNS.map((column) => column.name).filter(
+      (name) => name !== 'principal_arn' && name !== 'service',
+    ),
     empty: emptyMessage(input.window, table, target?.column, principal),
   };
 }

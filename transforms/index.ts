@@ -11,6 +11,7 @@ import type { RunContext, StageResult } from '../lib/context.js';
 import { TransformError } from '../lib/errors.js';
 import type { Database } from '../lib/lake/duckdb.js';
 import { buildModels } from './runner/build.js';
+import { type MacroFile, createMacros, loadMacros } from './runner/macros.js';
 import { type FixedRowsResult, runAllFixedRowsTests } from './runner/fixed-rows.js';
 import { orderModels } from './runner/graph.js';
 import { type Model, loadModels } from './runner/model.js';
@@ -32,12 +33,14 @@ export interface TransformOptions {
 
 export async function transform(ctx: RunContext, _options: TransformOptions = {}): Promise<StageResult> {
   const models = orderModels(await loadModels());
-  const fingerprint = await lakeFingerprint(ctx.layout, models, modelConfig(ctx));
+  const macros = await loadMacros();
+  const fingerprint = await lakeFingerprint(ctx.layout, models, fingerprintInputs(ctx, macros));
   const db = await ctx.openLakeDatabase();
   const notes: string[] = [];
   const outputs: { name: string; rows: number; path?: string }[] = [];
   try {
     await db.run("SET TimeZone = 'UTC'");
+    await createMacros(db, macros);
     const sources = await createSourceTables(db, (source) => (source.kind === 'config' ? loadConfigRows(db, ctx, source.name) : undefined));
     const missing = sources.filter((source) => !source.present && sourceDefinition(source.name)?.kind === 'dataset');
     if (missing.length > 0) {
@@ -68,10 +71,10 @@ export async function transform(ctx: RunContext, _options: TransformOptions = {}
 
 /** Runs the transforms only when the lake, the models or their config changed since the last run. */
 export async function ensureMarts(ctx: RunContext): Promise<StageResult | undefined> {
-  const models = await loadModels();
+  const [models, macros] = await Promise.all([loadModels(), loadMacros()]);
   const [state, fingerprint] = await Promise.all([
     readTransformState(ctx.layout),
-    lakeFingerprint(ctx.layout, models, modelConfig(ctx)),
+    lakeFingerprint(ctx.layout, models, fingerprintInputs(ctx, macros)),
   ]);
   if (state?.fingerprint === fingerprint) {
     ctx.logger.debug('transform: marts are up to date');
@@ -107,10 +110,10 @@ export async function listModels(): Promise<Model[]> {
   return orderModels(await loadModels());
 }
 
-/** Config values models read, so a change (prices, PII tag, accounts) re-runs the transforms. */
-function modelConfig(ctx: RunContext): unknown {
+/** Config values and macros models read, so a change (prices, PII tag, accounts) re-runs the transforms. */
+function fingerprintInputs(ctx: RunContext, macros: readonly MacroFile[]): unknown {
   const { organization, regions, pii, pricing, chargeback, drift } = ctx.config;
-  return { organization, regions, pii, pricing, chargeback, drift, now: ctx.config.now ?? null };
+  return { organization, regions, pii, pricing, chargeback, drift, now: ctx.config.now ?? null, macros: macros.map((macro) => macro.sql) };
 }
 
 async function loadConfigRows(db: Database, ctx: RunContext, source: string): Promise<void> {

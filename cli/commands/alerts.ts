@@ -7,7 +7,7 @@
  */
 import type { Command } from 'commander';
 import type { RunContext } from '../../lib/context.js';
-import { type ColumnSpec, type OutputFormat, type OutputRow, formatRows, parseOutputFormat } from '../../lib/output/format.js';
+import { type ColumnSpec, formatRows, type OutputFormat, type OutputRow, parseOutputFormat } from '../../lib/output/format.js';
 import { writeOutput } from '../../lib/output/write.js';
 import { evaluateAlerts, loadAlertState, runbookRef, toStageResult } from '../../reports/alerts/index.js';
 import { loadRules } from '../../reports/alerts/rule-catalog.js';
@@ -97,6 +97,8 @@ export function register(program: Command): void {
 
 async function listRows(ctx: RunContext, includeResolved: boolean): Promise<OutputRow[]> {
   const state = await loadAlertState(ctx.layout);
+  const pending = state.outbox.length;
+  if (pending > 0) ctx.logger.warn(`${pending} notification(s) wait in the outbox; \`meshwatch alerts run\` delivers them`);
   return sortAlerts(state.instances.filter((instance) => includeResolved || instance.status !== 'resolved')).map(toRow);
 }
 
@@ -112,7 +114,10 @@ const SEVERITY_ORDER = { critical: 0, high: 1, medium: 2, low: 3 } as const;
 
 function sortAlerts(instances: readonly AlertInstance[]): AlertInstance[] {
   return [...instances].sort(
-    (a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || a.rule.localeCompare(b.rule) || a.resource.localeCompare(b.resource),
+    (a, b) =>
+      SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] ||
+      a.rule.localeCompare(b.rule) ||
+      a.resource.localeCompare(b.resource),
   );
 }
 

@@ -9,10 +9,15 @@ interface DriftFlags extends ReportFlags {
 export function register(program: Command): void {
   const command = program
     .command('drift')
-    .description('Lake Formation grants that depart from the declared ones, critical first: who changed what, when, and the declared line')
+    .description(
+      'Lake Formation grants that depart from the declared ones, critical first: who changed what, when, and the declared line',
+    )
     .option('-s, --severity <level>', `only items at least this severe (${DRIFT_SEVERITIES.join(' | ')})`);
   withReportOptions(command)
-    .addHelpText('after', '\nWithout --since/--until every current drift item is listed; with them, only items changed in that window.')
+    .addHelpText(
+      'after',
+      '\nWithout --since/--until every current drift item is listed; with them, only items changed in that window.',
+    )
     .action(async (flags: DriftFlags, self: Command) => {
       const minSeverity = parseSeverity(flags.severity);
       const windowed = flags.since !== undefined || flags.until !== undefined;

@@ -11,7 +11,10 @@ export function register(program: Command): void {
   const command = program
     .command('pii-access')
     .description('every read of PII in a window, grouped by table and by person')
-    .option('--by <grouping>', 'table | person: one grouping (default: both in a table; json adds the accesses themselves; csv lists accesses)')
+    .option(
+      '--by <grouping>',
+      'table | person: one grouping (default: both in a table; json adds the accesses themselves; csv lists accesses)',
+    )
     .option('--include-denied', 'also list denied attempts on PII tables');
   withReportOptions(command).action(async (flags: PiiAccessFlags, self: Command) => {
     const by = parsePiiGrouping(flags.by);

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { transform } from '../../transforms/index.js';
+import { testModels, transform } from '../../transforms/index.js';
 import { contextFor } from '../context.js';
 import { printStageResults } from '../summary.js';
 
@@ -7,8 +7,14 @@ export function register(program: Command): void {
   program
     .command('transform')
     .description('build the DuckDB models (staging → marts) from the collected datasets')
-    .action(async (_flags: unknown, command: Command) => {
+    .option('--test', "run every model's fixed-rows tests instead of building the marts")
+    .action(async (flags: { test?: boolean }, command: Command) => {
       const ctx = await contextFor(command);
+      if (flags.test) {
+        const results = await testModels(ctx);
+        ctx.logger.info(`${results.length} fixed-rows model tests passed`);
+        return;
+      }
       await printStageResults(ctx, [await transform(ctx)]);
     });
 }

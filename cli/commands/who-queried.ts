@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { type ReportFlags, runReport, withReportOptions } from '../../reports/cli.js';
-import { WHO_QUERIED_MARTS, whoQueried } from '../../reports/who-queried.js';
+import { assertWhoQueriedInput, WHO_QUERIED_MARTS, whoQueried } from '../../reports/who-queried.js';
 
 interface WhoQueriedFlags extends ReportFlags {
   readonly principal?: string;
@@ -21,6 +21,7 @@ export function register(program: Command): void {
       '\nExamples:\n  meshwatch who-queried sales_db.customers --since 30d\n  meshwatch who-queried sales_db.customers.email --format csv --out email.csv\n  meshwatch who-queried --principal alice.wong --since last-month',
     );
   withReportOptions(command).action(async (target: string | undefined, flags: WhoQueriedFlags, self: Command) => {
+    assertWhoQueriedInput({ ...(target ? { target } : {}), ...(flags.principal ? { principal: flags.principal } : {}) });
     await runReport(self, flags, { marts: WHO_QUERIED_MARTS }, async ({ db, window }) => [
       await whoQueried(db, { window, ...(target ? { target } : {}), ...(flags.principal ? { principal: flags.principal } : {}) }),
     ]);

@@ -37,8 +37,7 @@ export async function readAlerts(lake: string = lakeFromEnvironment()): Promise<
   const open = rows
     .filter((row) => row.status !== 'resolved')
     .sort(
-      (a, b) =>
-        (SEVERITY_ORDER[a.severity] ?? 9) - (SEVERITY_ORDER[b.severity] ?? 9) || a.opened_at.localeCompare(b.opened_at),
+      (a, b) => (SEVERITY_ORDER[a.severity] ?? 9) - (SEVERITY_ORDER[b.severity] ?? 9) || a.opened_at.localeCompare(b.opened_at),
     );
   const resolved = rows
     .filter((row) => row.status === 'resolved')

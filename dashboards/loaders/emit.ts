@@ -41,14 +41,20 @@ export function emitCsv(selection: MartSelection): Promise<void> {
 export function arrowTable(selection: Pick<MartSelection, 'columns' | 'rows'>): Table {
   const vectors: Record<string, Vector> = {};
   for (const column of selection.columns) {
-    vectors[column.name] = arrowVector(column, selection.rows.map((row) => row[column.name]));
+    vectors[column.name] = arrowVector(
+      column,
+      selection.rows.map((row) => row[column.name]),
+    );
   }
   return new Table(vectors);
 }
 
 function arrowVector(column: ColumnInfo, values: unknown[]): Vector {
   if (NUMERIC_TYPE_IDS.has(column.typeId)) {
-    return vectorFromArray(values.map((value) => (value === null ? null : Number(value))), new Float64());
+    return vectorFromArray(
+      values.map((value) => (value === null ? null : Number(value))),
+      new Float64(),
+    );
   }
   if (TIMESTAMP_TYPE_IDS.has(column.typeId)) {
     return vectorFromArray(

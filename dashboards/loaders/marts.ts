@@ -9,8 +9,8 @@
  */
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type Database, openDatabase, quoteIdentifier, quoteLiteral, type SqlParams } from '../../lib/lake/duckdb.js';
 import { LakeError } from '../../lib/errors.js';
+import { type Database, openDatabase, quoteIdentifier, quoteLiteral, type SqlParams } from '../../lib/lake/duckdb.js';
 import { lakeFromEnvironment } from './environment.js';
 import { type QueryResult, runQuery } from './query.js';
 

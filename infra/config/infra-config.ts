@@ -15,6 +15,9 @@ export const LOG_RETENTION_DAYS = [
   1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
 ] as const;
 
+/** Sources the hourly collect reads by default: the free ones whose data changes within a day. */
+export const HOURLY_SOURCES = ['cloudtrail', 'lakeformation', 'glue', 'athena'] as const;
+
 const accountId = z.string().regex(/^\d{12}$/, 'must be a 12-digit AWS account id in quotes, e.g. "111122223333"');
 const region = z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, 'must be an AWS region name such as us-east-1');
 const bucketName = z
@@ -26,7 +29,10 @@ const s3Prefix = z
   .default('');
 const kmsKeyArn = z
   .string()
-  .regex(/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/, 'must be a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>)');
+  .regex(
+    /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/,
+    'must be a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>)',
+  );
 const scheduleExpression = z
   .string()
   .regex(
@@ -35,7 +41,10 @@ const scheduleExpression = z
   );
 const imageUri = z
   .string()
-  .regex(/^[a-z0-9.-]+(:\d+)?\/[a-z0-9._/-]+(:[\w.-]+|@sha256:[a-f0-9]{64})$/, 'must be an image URI such as <acct>.dkr.ecr.<region>.amazonaws.com/meshwatch:1.0');
+  .regex(
+    /^[a-z0-9.-]+(:\d+)?\/[a-z0-9._/-]+(:[\w.-]+|@sha256:[a-f0-9]{64})$/,
+    'must be an image URI such as <acct>.dkr.ecr.<region>.amazonaws.com/meshwatch:1.0',
+  );
 
 export const infraConfigSchema = z.strictObject({
   pipeline: z
@@ -85,13 +94,20 @@ export const infraConfigSchema = z.strictObject({
   schedules: z
     .strictObject({
       collect: scheduleExpression.default('rate(1 hour)').describe('meshwatch collect'),
+      collect_sources: z
+        .array(z.enum(['cloudtrail', 'lakeformation', 'glue', 'athena', 'cost_explorer', 'organizations']))
+        .default([...HOURLY_SOURCES])
+        .describe('sources the frequent collect reads (--source); Cost Explorer is paid per request, so daily only by default'),
       run: scheduleExpression.default('cron(30 5 * * ? *)').describe('meshwatch run (collect, transform, publish)'),
       timezone: z.string().default('Etc/UTC'),
     })
-    .default({ collect: 'rate(1 hour)', run: 'cron(30 5 * * ? *)', timezone: 'Etc/UTC' }),
+    .default({ collect: 'rate(1 hour)', collect_sources: [...HOURLY_SOURCES], run: 'cron(30 5 * * ? *)', timezone: 'Etc/UTC' }),
   athena: z
     .strictObject({
-      workgroup: z.string().regex(/^[A-Za-z0-9._-]{1,128}$/).default('meshwatch'),
+      workgroup: z
+        .string()
+        .regex(/^[A-Za-z0-9._-]{1,128}$/)
+        .default('meshwatch'),
       database: z
         .string()
         .regex(/^[a-z0-9_]{1,255}$/, 'must be a Glue database name: lower-case letters, digits and _')
@@ -101,9 +117,22 @@ export const infraConfigSchema = z.strictObject({
         .int()
         .min(10 * 1024 * 1024, 'Athena accepts at least 10 MB')
         .default(10 * 1024 ** 3),
-      projection_start_date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).default('2024-01-01'),
+      projection_start_date: z
+        .string()
+        .regex(/^\d{4}-\d{2}-\d{2}$/)
+        .default('2024-01-01'),
+      reader_principals: z
+        .array(z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:(role|user)\/[\w+=,.@/-]+$/, 'must be an IAM role or user ARN'))
+        .default([])
+        .describe('principals given Lake Formation DESCRIBE on the database and SELECT on its tables'),
     })
-    .default({ workgroup: 'meshwatch', database: 'meshwatch', bytes_scanned_cutoff_per_query: 10 * 1024 ** 3, projection_start_date: '2024-01-01' }),
+    .default({
+      workgroup: 'meshwatch',
+      database: 'meshwatch',
+      bytes_scanned_cutoff_per_query: 10 * 1024 ** 3,
+      projection_start_date: '2024-01-01',
+      reader_principals: [],
+    }),
   alarms: z
     .strictObject({
       oncall_emails: z.array(z.string().email()).default([]).describe('e-mail subscriptions to the on-call topic'),
@@ -133,6 +162,15 @@ export const infraConfigSchema = z.strictObject({
       .regex(/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/, 'must be a Cognito domain prefix: lower-case letters, digits, hyphens')
       .describe('the hosted sign-in page: https://<prefix>.auth.us-east-1.amazoncognito.com'),
     price_class: z.enum(['PriceClass_100', 'PriceClass_200', 'PriceClass_All']).default('PriceClass_100'),
+    custom_domain: z
+      .strictObject({
+        name: z.string().regex(/^([a-z0-9-]+\.)+[a-z]{2,}$/, 'must be a host name such as meshwatch.example.com'),
+        certificate_arn: z
+          .string()
+          .regex(/^arn:aws[a-z-]*:acm:us-east-1:\d{12}:certificate\/[a-f0-9-]+$/, 'must be an ACM certificate ARN in us-east-1 (CloudFront)'),
+      })
+      .optional()
+      .describe('your own host name: also raises the minimum viewer TLS version to 1.2'),
   }),
 });
 
@@ -166,10 +204,13 @@ export function parseInfraConfig(text: string, file: string): InfraConfig {
   const result = infraConfigSchema.safeParse(document.toJS() ?? {});
   if (!result.success) {
     const problems = result.error.issues.map(describeIssue);
-    throw new ConfigError(`${file} has ${problems.length === 1 ? 'an error' : `${problems.length} errors`}:\n  ${problems.join('\n  ')}`, {
-      context: { file },
-      hint: 'correct the keys named above; infra/README.md lists every key',
-    });
+    throw new ConfigError(
+      `${file} has ${problems.length === 1 ? 'an error' : `${problems.length} errors`}:\n  ${problems.join('\n  ')}`,
+      {
+        context: { file },
+        hint: 'correct the keys named above; infra/README.md lists every key',
+      },
+    );
   }
   return result.data;
 }

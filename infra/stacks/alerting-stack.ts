@@ -138,10 +138,22 @@ export class AlertingStack extends Stack {
         left: [search(ALERT_METRICS.freshnessLagHours, ['Domain', 'Product'])],
         width: 12,
       }),
-      new cloudwatch.GraphWidget({ title: 'Open grant drift', left: [search(ALERT_METRICS.grantDriftCount, ['Domain'])], width: 12 }),
-      new cloudwatch.GraphWidget({ title: 'PII reads (last day)', left: [search(ALERT_METRICS.piiReads, ['Domain', 'Product'])], width: 12 }),
+      new cloudwatch.GraphWidget({
+        title: 'Open grant drift',
+        left: [search(ALERT_METRICS.grantDriftCount, ['Domain'])],
+        width: 12,
+      }),
+      new cloudwatch.GraphWidget({
+        title: 'PII reads (last day)',
+        left: [search(ALERT_METRICS.piiReads, ['Domain', 'Product'])],
+        width: 12,
+      }),
       new cloudwatch.GraphWidget({ title: 'Open alerts by rule', left: [search(ALERT_METRICS.openAlerts, ['Rule'])], width: 12 }),
-      new cloudwatch.GraphWidget({ title: 'Daily cost by domain (USD)', left: [search(ALERT_METRICS.dailyCostUsd, ['Domain'])], width: 24 }),
+      new cloudwatch.GraphWidget({
+        title: 'Daily cost by domain (USD)',
+        left: [search(ALERT_METRICS.dailyCostUsd, ['Domain'])],
+        width: 24,
+      }),
     );
   }
 }

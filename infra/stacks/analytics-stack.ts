@@ -9,6 +9,7 @@ import * as athena from 'aws-cdk-lib/aws-athena';
 import * as glue from 'aws-cdk-lib/aws-glue';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
+import * as lakeformation from 'aws-cdk-lib/aws-lakeformation';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
 import { LAKE_TABLES, type LakeTable } from '../analytics/lake-tables.js';
@@ -65,7 +66,34 @@ export class AnalyticsStack extends Stack {
       },
     });
     this.readerPolicy(deployment, props, results.bucket);
+    this.lakeFormationGrants(settings.reader_principals, settings.database, database);
     Tags.of(this).add('meshwatch:component', 'analytics');
+  }
+
+  /**
+   * With Lake Formation governing the catalog (IAM_ALLOWED_PRINCIPALS off), IAM permissions alone
+   * do not let anyone read these tables: readers also need Lake Formation grants, given here.
+   */
+  private lakeFormationGrants(principals: readonly string[], databaseName: string, database: glue.CfnDatabase): void {
+    principals.forEach((principal, index) => {
+      const grants = [
+        { id: 'Database', permissions: ['DESCRIBE'], resource: { database: { catalogId: this.account, name: databaseName } } },
+        {
+          id: 'Tables',
+          permissions: ['SELECT', 'DESCRIBE'],
+          resource: { table: { catalogId: this.account, databaseName, tableWildcard: {} } },
+        },
+      ];
+      for (const grant of grants) {
+        const permission = new lakeformation.CfnPrincipalPermissions(this, `Reader${index}${grant.id}`, {
+          principal: { dataLakePrincipalIdentifier: principal },
+          resource: grant.resource,
+          permissions: grant.permissions,
+          permissionsWithGrantOption: [],
+        });
+        permission.node.addDependency(database);
+      }
+    });
   }
 
   private readerPolicy(deployment: Deployment, props: AnalyticsStackProps, results: s3.IBucket): void {
@@ -77,7 +105,13 @@ export class AnalyticsStack extends Stack {
       statements: [
         new iam.PolicyStatement({
           sid: 'UseWorkgroup',
-          actions: ['athena:StartQueryExecution', 'athena:GetQueryExecution', 'athena:GetQueryResults', 'athena:StopQueryExecution', 'athena:GetWorkGroup'],
+          actions: [
+            'athena:StartQueryExecution',
+            'athena:GetQueryExecution',
+            'athena:GetQueryResults',
+            'athena:StopQueryExecution',
+            'athena:GetWorkGroup',
+          ],
           resources: [`arn:aws:athena:${this.region}:${this.account}:workgroup/${settings.workgroup}`],
         }),
         new iam.PolicyStatement({

@@ -7,8 +7,8 @@
 import { Stack, type StackProps, Tags } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
-import type { AccountConfig } from '../../lib/config/schema.js';
 import { MANAGEMENT_ACCOUNT_ACTIONS, MEMBER_ACCOUNT_ACTIONS } from '../../ingest/aws/permissions.js';
+import type { AccountConfig } from '../../lib/config/schema.js';
 import type { Deployment } from '../config/deployment.js';
 
 export interface CollectorRoleStackProps extends StackProps {

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Duration, RemovalPolicy, Stack, type StackProps, Tags } from 'aws-cdk-lib';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
@@ -59,15 +60,32 @@ export class DashboardsHostingStack extends Stack {
       signInAliases: { email: true },
       mfa: cognito.Mfa.REQUIRED,
       mfaSecondFactor: { otp: true, sms: false },
-      passwordPolicy: { minLength: 14, requireDigits: true, requireLowercase: true, requireUppercase: true, requireSymbols: true },
+      passwordPolicy: {
+        minLength: 14,
+        requireDigits: true,
+        requireLowercase: true,
+        requireUppercase: true,
+        requireSymbols: true,
+      },
       accountRecovery: cognito.AccountRecovery.EMAIL_ONLY,
       removalPolicy: RemovalPolicy.RETAIN,
     });
-    const domain = this.userPool.addDomain('SignIn', { cognitoDomain: { domainPrefix: deployment.infra.dashboards.cognito_domain_prefix } });
+    const domain = this.userPool.addDomain('SignIn', {
+      cognitoDomain: { domainPrefix: deployment.infra.dashboards.cognito_domain_prefix },
+    });
     const parameterName = `/${deployment.namePrefix}/dashboards/viewer-auth`;
     this.viewerAuth = this.viewerAuthFunction(parameterName);
+    const custom = deployment.infra.dashboards.custom_domain;
     this.distribution = new cloudfront.Distribution(this, 'Distribution', {
       comment: 'meshwatch dashboards',
+      // The default *.cloudfront.net certificate cannot refuse TLS 1.0/1.1; a custom domain can.
+      ...(custom
+        ? {
+            domainNames: [custom.name],
+            certificate: acm.Certificate.fromCertificateArn(this, 'Certificate', custom.certificate_arn),
+            minimumProtocolVersion: cloudfront.SecurityPolicyProtocol.TLS_V1_2_2021,
+          }
+        : {}),
       defaultRootObject: 'index.html',
       priceClass: deployment.infra.dashboards.price_class as cloudfront.PriceClass,
       httpVersion: cloudfront.HttpVersion.HTTP2_AND_3,
@@ -75,9 +93,18 @@ export class DashboardsHostingStack extends Stack {
         origin: origins.S3BucketOrigin.withOriginAccessControl(this.site.bucket),
         viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
         allowedMethods: cloudfront.AllowedMethods.ALLOW_GET_HEAD,
-        cachePolicy: cloudfront.CachePolicy.CACHING_OPTIMIZED,
+        cachePolicy: new cloudfront.CachePolicy(this, 'SiteCache', {
+          comment: 'meshwatch dashboards: the site is rebuilt by every meshwatch run',
+          defaultTtl: Duration.minutes(5),
+          maxTtl: Duration.hours(1),
+          minTtl: Duration.seconds(0),
+          enableAcceptEncodingGzip: true,
+          enableAcceptEncodingBrotli: true,
+        }),
         responseHeadersPolicy: this.securityHeaders(),
-        edgeLambdas: [{ eventType: cloudfront.LambdaEdgeEventType.VIEWER_REQUEST, functionVersion: this.viewerAuth.currentVersion }],
+        edgeLambdas: [
+          { eventType: cloudfront.LambdaEdgeEventType.VIEWER_REQUEST, functionVersion: this.viewerAuth.currentVersion },
+        ],
       },
       errorResponses: [403, 404].map((httpStatus) => ({
         httpStatus,
@@ -86,6 +113,7 @@ export class DashboardsHostingStack extends Stack {
         ttl: Duration.minutes(1),
       })),
     });
+    const siteHosts = [this.distribution.distributionDomainName, ...(custom ? [custom.name] : [])];
     const client = this.userPool.addClient('Dashboards', {
       generateSecret: false,
       preventUserExistenceErrors: true,
@@ -93,8 +121,8 @@ export class DashboardsHostingStack extends Stack {
       oAuth: {
         flows: { authorizationCodeGrant: true },
         scopes: [cognito.OAuthScope.OPENID, cognito.OAuthScope.EMAIL],
-        callbackUrls: [`https://${this.distribution.distributionDomainName}/_auth/callback`],
-        logoutUrls: [`https://${this.distribution.distributionDomainName}/`],
+        callbackUrls: siteHosts.map((host) => `https://${host}/_auth/callback`),
+        logoutUrls: siteHosts.map((host) => `https://${host}/`),
       },
     });
     new ssm.StringParameter(this, 'ViewerAuthSettings', {
@@ -145,7 +173,12 @@ export class DashboardsHostingStack extends Stack {
     return new cloudfront.ResponseHeadersPolicy(this, 'SecurityHeaders', {
       comment: 'meshwatch dashboards: security headers',
       securityHeadersBehavior: {
-        strictTransportSecurity: { accessControlMaxAge: Duration.days(730), includeSubdomains: true, preload: true, override: true },
+        strictTransportSecurity: {
+          accessControlMaxAge: Duration.days(730),
+          includeSubdomains: true,
+          preload: true,
+          override: true,
+        },
         contentTypeOptions: { override: true },
         frameOptions: { frameOption: cloudfront.HeadersFrameOption.DENY, override: true },
         referrerPolicy: { referrerPolicy: cloudfront.HeadersReferrerPolicy.NO_REFERRER, override: true },

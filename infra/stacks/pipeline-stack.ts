@@ -6,7 +6,7 @@
  * the on-call topic.
  */
 import { fileURLToPath } from 'node:url';
-import { Duration, Stack, type StackProps, Tags, TimeZone } from 'aws-cdk-lib';
+import { Duration, Fn, Stack, type StackProps, Tags, TimeZone } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -16,7 +16,7 @@ import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
-import { type Deployment, EDGE_REGION, collectorRoleArn } from '../config/deployment.js';
+import { collectorRoleArn, type Deployment, EDGE_REGION } from '../config/deployment.js';
 import { SecureBucket } from '../constructs/secure-bucket.js';
 
 /** The repository root: the Docker build context of the runner image. */
@@ -27,6 +27,14 @@ export const CONTAINER_LAKE_DIR = '/lake';
 
 /** The meshwatch sub-command each schedule runs (after the global flags). */
 export const SCHEDULED_COMMANDS = { collect: 'collect', run: 'run' } as const;
+
+/** The container command of a schedule: meshwatch's global flags, the sub-command, its flags. */
+export function scheduledArguments(deployment: Deployment, schedule: keyof typeof SCHEDULED_COMMANDS): string[] {
+  const global = ['--config', deployment.infra.runner.config_file, '--lake', CONTAINER_LAKE_DIR];
+  const sources = deployment.infra.schedules.collect_sources;
+  if (schedule === 'collect' && sources.length > 0) return [...global, SCHEDULED_COMMANDS.collect, '--source', ...sources];
+  return [...global, SCHEDULED_COMMANDS[schedule]];
+}
 
 export interface PipelineStackProps extends StackProps {
   readonly deployment: Deployment;
@@ -67,8 +75,7 @@ export class PipelineStack extends Stack {
     });
     this.taskRole = this.createTaskRole(deployment, props.oncallTopic);
     const vpc = new ec2.Vpc(this, 'Vpc', {
-      // Explicit zones: no availability-zone lookup, so synth needs no credentials.
-      availabilityZones: [`${deployment.pipeline.region}a`, `${deployment.pipeline.region}b`],
+      maxAzs: 2,
       // Public subnets and no NAT gateway (~$32/month each): the task only calls AWS APIs outbound.
       natGateways: 0,
       subnetConfiguration: [{ name: 'public', subnetType: ec2.SubnetType.PUBLIC, cidrMask: 24 }],
@@ -84,8 +91,8 @@ export class PipelineStack extends Stack {
       ? ecs.ContainerImage.fromRegistry(infra.runner.image_uri)
       : ecs.ContainerImage.fromAsset(REPOSITORY_ROOT, { file: 'Dockerfile' });
     this.taskDefinitions = {
-      collect: this.taskDefinition('Collect', SCHEDULED_COMMANDS.collect, image, deployment),
-      run: this.taskDefinition('Run', SCHEDULED_COMMANDS.run, image, deployment),
+      collect: this.taskDefinition('Collect', scheduledArguments(deployment, 'collect'), image, deployment),
+      run: this.taskDefinition('Run', scheduledArguments(deployment, 'run'), image, deployment),
     };
     const scheduleTarget = (taskDefinition: ecs.FargateTaskDefinition) =>
       new targets.EcsRunFargateTask(cluster, {
@@ -112,12 +119,21 @@ export class PipelineStack extends Stack {
     Tags.of(this).add('meshwatch:component', 'pipeline');
   }
 
+  /**
+   * The region's first two zones, resolved by CloudFormation (Fn::GetAZs) at deploy time instead of
+   * a context lookup at synth, which would need credentials.
+   */
+  override get availabilityZones(): string[] {
+    return [Fn.select(0, Fn.getAzs()), Fn.select(1, Fn.getAzs())];
+  }
+
   private taskDefinition(
     id: string,
-    command: string,
+    args: string[],
     image: ecs.ContainerImage,
     deployment: Deployment,
   ): ecs.FargateTaskDefinition {
+    const command = args[4] as string;
     const definition = new ecs.FargateTaskDefinition(this, `${id}Task`, {
       family: `${deployment.namePrefix}-${command}`,
       cpu: deployment.infra.runner.cpu,
@@ -127,7 +143,7 @@ export class PipelineStack extends Stack {
     });
     definition.addContainer('meshwatch', {
       image,
-      command: ['--config', deployment.infra.runner.config_file, '--lake', CONTAINER_LAKE_DIR, command],
+      command: args,
       logging: ecs.LogDrivers.awsLogs({ logGroup: this.logGroup, streamPrefix: command }),
       environment: {
         MESHWATCH_LAKE_S3: `s3://${deployment.lakeBucketName}/`,

@@ -2,7 +2,11 @@
 import { accountsOfKind } from '../../lib/config/accounts.js';
 import type { AccountKind, MeshwatchConfig } from '../../lib/config/schema.js';
 
-export function sourceAccounts(config: MeshwatchConfig, configured: readonly string[] | undefined, kinds: AccountKind[]): string[] {
+export function sourceAccounts(
+  config: MeshwatchConfig,
+  configured: readonly string[] | undefined,
+  kinds: AccountKind[],
+): string[] {
   if (configured && configured.length > 0) return [...configured];
   return accountsOfKind(config, ...kinds).map((account) => account.id);
 }

@@ -61,7 +61,10 @@ export interface ApiCollectorDependencies {
 
 const SCOPE_CONCURRENCY = 4;
 
-export function defineApiCollector(definition: ApiCollectorDefinition, dependencies: ApiCollectorDependencies = {}): SourceCollector {
+export function defineApiCollector(
+  definition: ApiCollectorDefinition,
+  dependencies: ApiCollectorDependencies = {},
+): SourceCollector {
   return {
     name: definition.name,
     description: definition.description,
@@ -109,7 +112,8 @@ async function runApiCollector(
   for (const outcome of outcomes) for (const action of outcome.afterWrite) await action();
   const succeeded = outcomes.length - failures.length;
   progress.done(`${succeeded}/${outcomes.length} account-regions collected`);
-  if (scopes.length === 0) notes.push(`${definition.name}: no account to collect (check sources.${definition.name}.accounts and the account kinds)`);
+  if (scopes.length === 0)
+    notes.push(`${definition.name}: no account to collect (check sources.${definition.name}.accounts and the account kinds)`);
   if (failures.length > 0) notes.push(`${definition.name}: ${failures.length} account-region(s) failed, see collection_errors`);
   return {
     stage: `collect ${definition.name}`,
@@ -174,7 +178,8 @@ async function writeOutcomes(
     const rows: DatasetRow[] = [];
     let cover: PartitionValues[] = [];
     for (const outcome of collected) {
-      for (const row of outcome.rows.get(dataset.spec.name) ?? []) rows.push(withMeta(dataset.meta, row, outcome.scope, snapshotAt));
+      for (const row of outcome.rows.get(dataset.spec.name) ?? [])
+        rows.push(withMeta(dataset.meta, row, outcome.scope, snapshotAt));
     }
     if (dataset.meta === 'scope-snapshot') {
       cover = collected.map(({ scope }) => ({ snapshot_date: snapshotDate, account_id: scope.account, region: scope.region }));
@@ -185,11 +190,14 @@ async function writeOutcomes(
     results.push(await writeDataset(ctx.layout, dataset.spec, rows, { cover }));
   }
   const errors = outcomes.flatMap((outcome) => (outcome.error ? [outcome.error] : []));
-  results.push(
-    await writeDataset(ctx.layout, collectionErrorsDataset, errors.map((error) => ({ ...error, snapshot_date: snapshotDate })), {
-      cover: [{ snapshot_date: snapshotDate, source: definition.name }],
-    }),
+  // Always written (an error-free run replaces the day's earlier errors); listed only when it has some.
+  const errorsWritten = await writeDataset(
+    ctx.layout,
+    collectionErrorsDataset,
+    errors.map((error) => ({ ...error, snapshot_date: snapshotDate })),
+    { cover: [{ snapshot_date: snapshotDate, source: definition.name }] },
   );
+  if (errors.length > 0) results.push(errorsWritten);
   return results;
 }
 

@@ -48,15 +48,17 @@ function createLiveAccess(config: MeshwatchConfig, overrides: AwsAccessOverrides
     let provider = perAccount.get(account);
     if (!provider) {
       provider = memoizeCredentials(
-        tagFailures(fromTemporaryCredentials({
-          masterCredentials: base,
-          params: { RoleArn: collectorRoleArn(account, config.aws.roles.collector), RoleSessionName: COLLECTOR_SESSION_NAME },
-          clientConfig: {
-            region: stsRegion,
-            maxAttempts: config.aws.max_attempts,
-            ...(config.aws.endpoint ? { endpoint: config.aws.endpoint } : {}),
-          },
-        })),
+        tagFailures(
+          fromTemporaryCredentials({
+            masterCredentials: base,
+            params: { RoleArn: collectorRoleArn(account, config.aws.roles.collector), RoleSessionName: COLLECTOR_SESSION_NAME },
+            clientConfig: {
+              region: stsRegion,
+              maxAttempts: config.aws.max_attempts,
+              ...(config.aws.endpoint ? { endpoint: config.aws.endpoint } : {}),
+            },
+          }),
+        ),
       );
       perAccount.set(account, provider);
     }
@@ -88,7 +90,11 @@ async function createFileAccess(config: MeshwatchConfig): Promise<AwsAccess> {
     retryMode: 'standard',
     requestHandler: handler,
   });
-  return { mode: 'file', clientConfig, s3ClientConfig: (account, region) => ({ ...clientConfig(account, region), forcePathStyle: true }) };
+  return {
+    mode: 'file',
+    clientConfig,
+    s3ClientConfig: (account, region) => ({ ...clientConfig(account, region), forcePathStyle: true }),
+  };
 }
 
 export function collectorRoleArn(account: string, roleName: string): string {
@@ -124,7 +130,10 @@ function tagFailures(provider: AwsCredentialIdentityProvider): AwsCredentialIden
 interface MiddlewareClient {
   readonly middlewareStack: {
     add(
-      middleware: (next: (args: unknown) => Promise<unknown>, context: { commandName?: string }) => (args: unknown) => Promise<unknown>,
+      middleware: (
+        next: (args: unknown) => Promise<unknown>,
+        context: { commandName?: string },
+      ) => (args: unknown) => Promise<unknown>,
       options: { step: 'initialize'; name: string },
     ): void;
   };

@@ -15,7 +15,11 @@ export const collectionErrorsDataset: DatasetSpec = defineDataset({
     { name: 'account_id', type: 'VARCHAR', description: 'the account being read' },
     { name: 'region', type: 'VARCHAR', description: 'the region being read' },
     { name: 'operation', type: 'VARCHAR', description: 'the API operation that failed (e.g. ListPermissions), or AssumeRole' },
-    { name: 'error_name', type: 'VARCHAR', description: 'AWS error code / error class (AccessDeniedException, ThrottlingException...)' },
+    {
+      name: 'error_name',
+      type: 'VARCHAR',
+      description: 'AWS error code / error class (AccessDeniedException, ThrottlingException...)',
+    },
     { name: 'message', type: 'VARCHAR', description: 'the error message' },
     { name: 'snapshot_date', type: 'DATE', description: 'the run day (partition)' },
   ],

@@ -11,7 +11,7 @@ import { LakeError } from '../../lib/errors.js';
 import { createStagingDir, listFiles, pathExists } from '../../lib/lake/atomic.js';
 import { type Database, openDatabase, quoteIdentifier, quoteLiteral } from '../../lib/lake/duckdb.js';
 import type { LakeLayout } from '../../lib/lake/layout.js';
-import { type ColumnSpec, type DatasetSpec, createTableSql, jsonColumnsSql } from './dataset-spec.js';
+import { type ColumnSpec, createTableSql, type DatasetSpec, jsonColumnsSql } from './dataset-spec.js';
 
 export type DatasetRow = Readonly<Record<string, unknown>>;
 export type PartitionValues = Readonly<Record<string, string>>;
@@ -73,7 +73,11 @@ export function partitionPath(spec: DatasetSpec, values: PartitionValues): strin
   return spec.partitionBy.map((key) => `${key}=${values[key]}`).join('/');
 }
 
-function affectedPartitions(spec: DatasetSpec, rows: readonly DatasetRow[], cover: readonly PartitionValues[]): PartitionValues[] {
+function affectedPartitions(
+  spec: DatasetSpec,
+  rows: readonly DatasetRow[],
+  cover: readonly PartitionValues[],
+): PartitionValues[] {
   if (spec.partitionBy.length === 0) return [{}];
   const byPath = new Map<string, PartitionValues>();
   for (const values of [...rows.map((row) => partitionValuesOf(spec, row)), ...cover]) {

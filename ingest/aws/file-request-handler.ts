@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import type { HttpRequest, HttpResponse } from '@smithy/types';
 import type { SampleApiStore } from './sample-api/manifest.js';
 import { answerSampleRequest } from './sample-api/router.js';
-import { type WireResponse, decodeWireRequest, encodeJsonAnswer, encodeJsonError } from './sample-api/wire.js';
+import { decodeWireRequest, encodeJsonAnswer, encodeJsonError, type WireResponse } from './sample-api/wire.js';
 
 export interface FileRequestHandler {
   handle(request: HttpRequest): Promise<{ response: HttpResponse }>;

@@ -24,6 +24,14 @@ export const MANAGEMENT_ACCOUNT_ACTIONS = {
   organizations: ['organizations:ListAccounts', 'organizations:ListTagsForResource'],
 } as const;
 
+/**
+ * Actions the pipeline's own role needs (not the collector role): reaching each account's collector
+ * role (`arn:aws:iam::<account>:role/<aws.roles.collector>`, session `meshwatch-collector`).
+ */
+export const PIPELINE_ACTIONS = {
+  assume_collector_role: ['sts:AssumeRole'],
+} as const;
+
 export function memberAccountActions(): string[] {
   return Object.values(MEMBER_ACCOUNT_ACTIONS).flat().sort();
 }

@@ -131,6 +131,8 @@ export function toBoolean(value: unknown): boolean | null {
 
 const COMPACT_TIME = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/;
 const ISO_UTC_SECONDS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
+/** `2025-01-21 17:49:47.000000000` (no zone: UTC, as log tools print it); JS would read it as local time. */
+const SPACED_NO_ZONE = /^(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2})(\.\d{1,3})?\d*$/;
 
 /**
  * A CloudTrail time as `YYYY-MM-DD HH:MM:SS[.fff]` in UTC (the text DuckDB casts to TIMESTAMP), or
@@ -142,7 +144,12 @@ export function toUtcTimestamp(value: unknown): string | null {
     // The common case, checked without building a Date: `2026-10-01T12:00:00Z`.
     if (ISO_UTC_SECONDS.test(value) && validCalendar(value)) return `${value.slice(0, 10)} ${value.slice(11, 19)}`;
     const compact = COMPACT_TIME.exec(value);
-    const text = compact ? `${compact[1]}-${compact[2]}-${compact[3]}T${compact[4]}:${compact[5]}:${compact[6]}Z` : value;
+    const spaced = SPACED_NO_ZONE.exec(value);
+    const text = compact
+      ? `${compact[1]}-${compact[2]}-${compact[3]}T${compact[4]}:${compact[5]}:${compact[6]}Z`
+      : spaced
+        ? `${spaced[1]}T${spaced[2]}${spaced[3] ?? ''}Z`
+        : value;
     return fromMillis(Date.parse(text));
   }
   if (typeof value === 'number' && Number.isFinite(value)) return fromMillis(value < 1e11 ? value * 1000 : value);

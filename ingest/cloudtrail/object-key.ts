@@ -30,11 +30,25 @@ export function parseObjectKey(key: string): ObjectKeyInfo | null {
   if (isLog && !name!.includes('_CloudTrail_')) return null;
   if (!isLog && !name!.includes('_CloudTrail-Digest_')) return null;
   const time = NAME_TIME.exec(name!);
+  const logDate = `${year}-${month}-${day}`;
+  if (!isRealDay(logDate)) return null;
+  const deliveredAt = time ? `${time[1]}-${time[2]}-${time[3]} ${time[4]}:${time[5]}:${time[6] ?? '00'}` : null;
   return {
     kind: isLog ? 'log' : 'digest',
     accountId: accountId!,
     region: region!,
-    logDate: `${year}-${month}-${day}`,
-    deliveredAt: time ? `${time[1]}-${time[2]}-${time[3]} ${time[4]}:${time[5]}:${time[6] ?? '00'}` : null,
+    logDate,
+    // A name with an impossible time keeps its object; only the delivery time is unknown.
+    deliveredAt: deliveredAt && isRealInstant(deliveredAt) ? deliveredAt : null,
   };
+}
+
+function isRealDay(day: string): boolean {
+  const parsed = Date.parse(`${day}T00:00:00Z`);
+  return !Number.isNaN(parsed) && new Date(parsed).toISOString().slice(0, 10) === day;
+}
+
+function isRealInstant(text: string): boolean {
+  const parsed = Date.parse(`${text.replace(' ', 'T')}Z`);
+  return !Number.isNaN(parsed) && new Date(parsed).toISOString().slice(0, 19) === text.replace(' ', 'T');
 }

@@ -59,8 +59,11 @@ export function createWorkerPool(size: number): WorkerPool {
       if (!waiting) return;
       pending.delete(id);
       load[waiting.worker] = (load[waiting.worker] ?? 1) - 1;
-      if (reply.ok && 'result' in reply) waiting.resolve(reply.result);
-      else waiting.reject(new CollectorError(`a CloudTrail worker failed: ${reply.message}`, { context: { source: 'cloudtrail' } }));
+      if (reply.ok) {
+        if ('result' in reply) waiting.resolve(reply.result);
+        return;
+      }
+      waiting.reject(new CollectorError(`a CloudTrail worker failed: ${reply.message}`, { context: { source: 'cloudtrail' } }));
     });
     worker.on('error', (error) => failAll(error));
     worker.on('exit', (code) => {

@@ -1,7 +1,7 @@
-/** Glue collector (producer and governance accounts): databases, tables and partitions of the catalog. */
+/** Glue collector (producer, governance and consumer accounts — consumers hold resource links): databases, tables and partitions. */
 import { GlueClient } from '@aws-sdk/client-glue';
 import { sourceAccounts } from '../aws/accounts.js';
-import { type ApiCollectorDependencies, type ScopeContext, defineApiCollector } from '../aws/api-collector.js';
+import { type ApiCollectorDependencies, defineApiCollector, type ScopeContext } from '../aws/api-collector.js';
 import type { SourceCollector } from '../source.js';
 import { glueDatabasesDataset, gluePartitionsDataset, glueTablesDataset } from './datasets.js';
 import { glueDatabases, gluePartitions, glueTables } from './fetch.js';
@@ -27,9 +27,13 @@ export function createGlueCollector(dependencies: ApiCollectorDependencies = {})
   return defineApiCollector(
     {
       name: 'glue',
-      description: 'Glue databases, tables and partitions of producer and governance accounts',
-      datasets: [glueDatabasesDataset, glueTablesDataset, gluePartitionsDataset].map((spec) => ({ spec, meta: 'scope-snapshot' as const })),
-      accounts: (config) => sourceAccounts(config, config.sources.glue?.accounts, ['producer', 'governance']),
+      description:
+        'Glue databases, tables and partitions (resource links included) of producer, governance and consumer accounts',
+      datasets: [glueDatabasesDataset, glueTablesDataset, gluePartitionsDataset].map((spec) => ({
+        spec,
+        meta: 'scope-snapshot' as const,
+      })),
+      accounts: (config) => sourceAccounts(config, config.sources.glue?.accounts, ['producer', 'governance', 'consumer']),
       regions: (config) => config.regions,
       collectScope,
     },

@@ -3,10 +3,10 @@ import {
   type Database,
   type GlueClient,
   type Partition,
-  type Table,
   paginateGetDatabases,
   paginateGetPartitions,
   paginateGetTables,
+  type Table,
 } from '@aws-sdk/client-glue';
 
 export async function* glueDatabases(client: GlueClient): AsyncGenerator<Database> {

@@ -7,21 +7,21 @@ import {
   GetDataLakeSettingsCommand,
   GetResourceLFTagsCommand,
   LakeFormationClient,
+  type ListPermissionsCommandInput,
   paginateListLFTags,
   paginateListPermissions,
 } from '@aws-sdk/client-lakeformation';
 import { sourceAccounts } from '../aws/accounts.js';
-import { type ApiCollectorDependencies, type ScopeContext, defineApiCollector } from '../aws/api-collector.js';
-import type { SourceCollector } from '../source.js';
+import { type ApiCollectorDependencies, defineApiCollector, type ScopeContext } from '../aws/api-collector.js';
+import type { DatasetRow } from '../aws/dataset-writer.js';
 import { glueCatalogTables } from '../glue/fetch.js';
+import type { SourceCollector } from '../source.js';
 import { lfPermissionsDataset, lfResourceTagsDataset, lfSettingsDataset, lfTagsDataset } from './datasets.js';
-import { type TableRef, permissionRow, resourceTagRows, settingsRow, tagRow } from './rows.js';
+import { permissionRow, resourceTagRows, settingsRow, type TableRef, tagRow } from './rows.js';
 
 async function collectScope(scope: ScopeContext): Promise<void> {
   const lakeFormation = scope.client(LakeFormationClient);
-  for await (const page of paginateListPermissions({ client: lakeFormation }, {})) {
-    for (const grant of page.PrincipalResourcePermissions ?? []) scope.emit(lfPermissionsDataset.name, permissionRow(grant));
-  }
+  for (const row of await allPermissionRows(lakeFormation, scope)) scope.emit(lfPermissionsDataset.name, row);
   const settings = await lakeFormation.send(new GetDataLakeSettingsCommand({}));
   scope.emit(lfSettingsDataset.name, settingsRow(settings.DataLakeSettings));
   for await (const page of paginateListLFTags({ client: lakeFormation }, {})) {
@@ -45,13 +45,52 @@ async function collectScope(scope: ScopeContext): Promise<void> {
   }
 }
 
+/**
+ * A listing without a resource type leaves out grants on LF-Tags (the Lake Formation guide lists
+ * them with `--resource-type LF_TAG`), so the tag types are listed too and the passes de-duplicated.
+ */
+const TYPED_PASSES = ['LF_TAG', 'LF_TAG_POLICY'] as const;
+
+async function allPermissionRows(client: LakeFormationClient, scope: ScopeContext): Promise<DatasetRow[]> {
+  const rows = new Map<string, DatasetRow>();
+  const collect = async (input: ListPermissionsCommandInput) => {
+    for await (const page of paginateListPermissions({ client }, input)) {
+      for (const grant of page.PrincipalResourcePermissions ?? []) {
+        const row = permissionRow(grant);
+        rows.set(grantKey(row), row);
+      }
+    }
+  };
+  await collect({});
+  for (const resourceType of TYPED_PASSES) {
+    try {
+      await collect({ ResourceType: resourceType });
+    } catch (error) {
+      // An account or partition that does not support the typed listing still has its other grants.
+      if ((error as { name?: string }).name !== 'InvalidInputException') throw error;
+      scope.note(
+        `lakeformation: ${scope.scope.account} ${scope.scope.region} refused ListPermissions ResourceType=${resourceType}`,
+      );
+    }
+  }
+  return [...rows.values()];
+}
+
+function grantKey(row: DatasetRow): string {
+  return JSON.stringify([row.principal, row.resource, row.permissions, row.permissions_with_grant_option, row.condition]);
+}
+
 /** Tables of the account's own catalog; resource links carry no LF-Tags of their own. */
 async function catalogTables(scope: ScopeContext): Promise<TableRef[]> {
   const glue = scope.client(GlueClient);
   const tables: TableRef[] = [];
   for await (const { database, table } of glueCatalogTables(glue)) {
     if (database.TargetDatabase || table.TargetTable || !database.Name || !table.Name) continue;
-    tables.push({ catalogId: table.CatalogId ?? database.CatalogId ?? scope.scope.account, databaseName: database.Name, tableName: table.Name });
+    tables.push({
+      catalogId: table.CatalogId ?? database.CatalogId ?? scope.scope.account,
+      databaseName: database.Name,
+      tableName: table.Name,
+    });
   }
   return tables;
 }

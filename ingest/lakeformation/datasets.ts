@@ -10,14 +10,26 @@ export const lfPermissionsDataset = defineDataset({
   partitionBy: [...SCOPE_SNAPSHOT_PARTITIONS],
   mode: snapshot,
   columns: scopeSnapshotColumns([
-    { name: 'principal', type: 'VARCHAR', description: 'Principal.DataLakePrincipalIdentifier (ARN, account id, IAM_ALLOWED_PRINCIPALS...)' },
-    { name: 'resource_type', type: 'VARCHAR', description: 'CATALOG, DATABASE, TABLE, TABLE_WITH_COLUMNS, DATA_LOCATION, DATA_CELLS_FILTER, LF_TAG, LF_TAG_POLICY' },
+    {
+      name: 'principal',
+      type: 'VARCHAR',
+      description: 'Principal.DataLakePrincipalIdentifier (ARN, account id, IAM_ALLOWED_PRINCIPALS...)',
+    },
+    {
+      name: 'resource_type',
+      type: 'VARCHAR',
+      description: 'CATALOG, DATABASE, TABLE, TABLE_WITH_COLUMNS, DATA_LOCATION, DATA_CELLS_FILTER, LF_TAG, LF_TAG_POLICY',
+    },
     { name: 'catalog_id', type: 'VARCHAR', description: 'the catalog (account) of the resource' },
     { name: 'database_name', type: 'VARCHAR', description: 'database of a database/table/column/cells-filter resource' },
     { name: 'table_name', type: 'VARCHAR', description: 'table name; `*` for TableWildcard' },
     { name: 'column_names', type: 'VARCHAR[]', description: 'TableWithColumns.ColumnNames' },
     { name: 'excluded_column_names', type: 'VARCHAR[]', description: 'TableWithColumns.ColumnWildcard.ExcludedColumnNames' },
-    { name: 'column_wildcard', type: 'BOOLEAN', description: 'TableWithColumns with ColumnWildcard (all columns, maybe some excluded)' },
+    {
+      name: 'column_wildcard',
+      type: 'BOOLEAN',
+      description: 'TableWithColumns with ColumnWildcard (all columns, maybe some excluded)',
+    },
     { name: 'data_location_arn', type: 'VARCHAR', description: 'DataLocation.ResourceArn' },
     { name: 'lf_tag_key', type: 'VARCHAR', description: 'LFTag.TagKey' },
     { name: 'lf_tag_values', type: 'VARCHAR[]', description: 'LFTag.TagValues' },
@@ -41,7 +53,11 @@ export const lfSettingsDataset = defineDataset({
   mode: snapshot,
   columns: scopeSnapshotColumns([
     { name: 'data_lake_admins', type: 'JSON', description: 'DataLakeAdmins' },
-    { name: 'create_database_default_permissions', type: 'JSON', description: 'CreateDatabaseDefaultPermissions; IAM_ALLOWED_PRINCIPALS here means IAM-only access' },
+    {
+      name: 'create_database_default_permissions',
+      type: 'JSON',
+      description: 'CreateDatabaseDefaultPermissions; IAM_ALLOWED_PRINCIPALS here means IAM-only access',
+    },
     { name: 'create_table_default_permissions', type: 'JSON', description: 'CreateTableDefaultPermissions' },
     { name: 'trusted_resource_owners', type: 'JSON', description: 'TrustedResourceOwners' },
     { name: 'allow_external_data_filtering', type: 'BOOLEAN', description: 'AllowExternalDataFiltering' },

@@ -88,18 +88,45 @@ export interface TableRef {
 }
 
 /** Database-level tags come back with every table of the database: the caller de-duplicates them. */
-export function resourceTagRows(table: TableRef, answer: Pick<GetResourceLFTagsCommandOutput, 'LFTagOnDatabase' | 'LFTagsOnTable' | 'LFTagsOnColumns'>): DatasetRow[] {
+export function resourceTagRows(
+  table: TableRef,
+  answer: Pick<GetResourceLFTagsCommandOutput, 'LFTagOnDatabase' | 'LFTagsOnTable' | 'LFTagsOnColumns'>,
+): DatasetRow[] {
   const base = { database_name: table.databaseName };
   const rows: DatasetRow[] = [];
   for (const tag of answer.LFTagOnDatabase ?? []) {
-    rows.push({ ...base, catalog_id: tag.CatalogId ?? table.catalogId, table_name: null, column_name: null, level: 'database', tag_key: tag.TagKey, tag_values: tag.TagValues ?? [] });
+    rows.push({
+      ...base,
+      catalog_id: tag.CatalogId ?? table.catalogId,
+      table_name: null,
+      column_name: null,
+      level: 'database',
+      tag_key: tag.TagKey,
+      tag_values: tag.TagValues ?? [],
+    });
   }
   for (const tag of answer.LFTagsOnTable ?? []) {
-    rows.push({ ...base, catalog_id: tag.CatalogId ?? table.catalogId, table_name: table.tableName, column_name: null, level: 'table', tag_key: tag.TagKey, tag_values: tag.TagValues ?? [] });
+    rows.push({
+      ...base,
+      catalog_id: tag.CatalogId ?? table.catalogId,
+      table_name: table.tableName,
+      column_name: null,
+      level: 'table',
+      tag_key: tag.TagKey,
+      tag_values: tag.TagValues ?? [],
+    });
   }
   for (const column of answer.LFTagsOnColumns ?? []) {
     for (const tag of column.LFTags ?? []) {
-      rows.push({ ...base, catalog_id: tag.CatalogId ?? table.catalogId, table_name: table.tableName, column_name: column.Name ?? null, level: 'column', tag_key: tag.TagKey, tag_values: tag.TagValues ?? [] });
+      rows.push({
+        ...base,
+        catalog_id: tag.CatalogId ?? table.catalogId,
+        table_name: table.tableName,
+        column_name: column.Name ?? null,
+        level: 'column',
+        tag_key: tag.TagKey,
+        tag_values: tag.TagValues ?? [],
+      });
     }
   }
   return rows;

@@ -41,6 +41,12 @@ const cloudtrailSource = z
       .describe('accounts without an org trail: management events through the LookupEvents API'),
     verify_digests: z.boolean().default(true),
     workers: z.number().int().min(1).max(64).optional().describe('worker threads; default: the number of cores'),
+    batch_rows: z
+      .number()
+      .int()
+      .min(1)
+      .optional()
+      .describe('rows per published batch (memory bound; a killed run re-reads at most one batch); default 1,000,000'),
   })
   .refine((source) => source.path || source.s3 || source.lookup_events, {
     message: 'set path (a local copy), s3 (the bucket) or lookup_events, or remove sources.cloudtrail',
@@ -62,7 +68,10 @@ export const ALERT_SEVERITIES = ['low', 'medium', 'high', 'critical'] as const;
 
 /** Keys every alert destination takes: a name (keys its deliveries in the outbox) and routing filters. */
 const alertDestinationBase = {
-  name: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'must be a short name such as oncall-slack').optional()
+  name: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9_-]*$/, 'must be a short name such as oncall-slack')
+    .optional()
     .describe('identifies the destination in the outbox; default: its type'),
   min_severity: z.enum(ALERT_SEVERITIES, { error: `must be one of ${ALERT_SEVERITIES.join(', ')}` }).default('low'),
   domains: z.array(z.string()).optional().describe('only alerts owned by these domains; default: all'),
@@ -102,7 +111,9 @@ export const alertDestinationSchema = z.discriminatedUnion(
     z.strictObject({
       type: z.literal('sns'),
       ...alertDestinationBase,
-      topic_arn: z.string().regex(/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}(\.fifo)?$/, 'must be an SNS topic ARN'),
+      topic_arn: z
+        .string()
+        .regex(/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}(\.fifo)?$/, 'must be an SNS topic ARN'),
     }),
   ],
   { error: 'needs type: stdout, jsonl, webhook, slack, cloudwatch or sns' },
@@ -111,7 +122,10 @@ export const alertDestinationSchema = z.discriminatedUnion(
 const ruleParamValue = z.union([z.number(), z.string(), z.boolean(), z.record(z.string(), z.number())]);
 
 const alertsSection = z.strictObject({
-  namespace: z.string().regex(/^[^:].{0,254}$/, 'must be a CloudWatch namespace such as Meshwatch').default('Meshwatch'),
+  namespace: z
+    .string()
+    .regex(/^[^:].{0,254}$/, 'must be a CloudWatch namespace such as Meshwatch')
+    .default('Meshwatch'),
   destinations: z.array(alertDestinationSchema).default([]).describe('where notifications go; none means stdout'),
   rules: z
     .record(z.string(), z.record(z.string(), ruleParamValue))
@@ -155,7 +169,11 @@ export const configSchema = z.strictObject({
         .extend({ workgroups: z.array(z.string()).optional().describe('default: every workgroup listed') })
         .optional(),
       cost_explorer: costExplorerSource.optional(),
-      organizations: z.strictObject({}).optional(),
+      organizations: z
+        .strictObject({
+          domain_tag_key: z.string().default('domain').describe('the account tag whose value is the account domain'),
+        })
+        .optional(),
       declared_grants: z
         .strictObject({ path: z.string().describe('terraform show -json output, or a YAML file of grants') })
         .optional(),

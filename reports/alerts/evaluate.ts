@@ -32,7 +32,13 @@ export interface EvaluateInput {
 export async function evaluateRule({ db, rule, settings, now, config }: EvaluateInput): Promise<RuleOutcome> {
   const missing = await missingInputs(db, rule.inputs);
   if (missing.length > 0) {
-    return { ruleId: rule.id, evaluated: false, evaluations: [], invalidRows: 0, skippedReason: `missing mart(s) ${missing.join(', ')}` };
+    return {
+      ruleId: rule.id,
+      evaluated: false,
+      evaluations: [],
+      invalidRows: 0,
+      skippedReason: `missing mart(s) ${missing.join(', ')}`,
+    };
   }
   let rows: Row[];
   try {
@@ -98,7 +104,8 @@ function toEvaluation(rule: RuleDefinition, row: Row, config: Pick<MeshwatchConf
   if (typeof resource !== 'string' || resource === '' || (status !== 'ok' && status !== 'alarm')) return undefined;
   const accountId = textOrNull(row.account_id);
   // Rules may leave the domain to the account map (config, merged with Organizations).
-  const domain = textOrNull(row.domain) ?? config.organization.accounts.find((account) => account.id === accountId)?.domain ?? null;
+  const domain =
+    textOrNull(row.domain) ?? config.organization.accounts.find((account) => account.id === accountId)?.domain ?? null;
   const severity = typeof row.severity === 'string' && row.severity in SEVERITY_RANK ? (row.severity as Severity) : rule.severity;
   const dimensions = Object.fromEntries(Object.entries(row).filter(([name]) => !RESERVED_COLUMNS.has(name)));
   return {

@@ -7,18 +7,18 @@
 import type { RunContext, StageResult } from '../../lib/context.js';
 import { pathExists } from '../../lib/lake/atomic.js';
 import type { Database } from '../../lib/lake/duckdb.js';
-import { type DestinationSet, createDestinations } from './destinations/index.js';
+import { createDestinations, type DestinationSet } from './destinations/index.js';
 import { evaluateRule } from './evaluate.js';
-import { type LifecycleChanges, applyEvaluations } from './lifecycle.js';
-import { type MetricPoint, collectMetrics } from './metrics/collect-metrics.js';
+import { applyEvaluations, type LifecycleChanges } from './lifecycle.js';
+import { collectMetrics, type MetricPoint } from './metrics/collect-metrics.js';
 import { type DeliveryReport, deliverOutbox } from './outbox.js';
-import { RULES_DIR, type RuleDefinition, loadRules } from './rule-catalog.js';
+import { loadRules, RULES_DIR, type RuleDefinition } from './rule-catalog.js';
 import { resolveRuleSettings } from './rule-params.js';
 import { alertStatePath, loadAlertState, saveAlertState } from './state-store.js';
 import type { AlertInstance, AlertState, Notification, RuleOutcome, RunbookRef } from './types.js';
 
-export type { AlertInstance, Notification } from './types.js';
 export { loadAlertState } from './state-store.js';
+export type { AlertInstance, Notification } from './types.js';
 
 export interface AlertRunOptions {
   readonly dryRun?: boolean;
@@ -48,12 +48,21 @@ export async function runAlerts(ctx: RunContext, options: AlertRunOptions = {}):
   return toStageResult(ctx, await evaluateAlerts(ctx, options));
 }
 
-export async function evaluateAlerts(ctx: RunContext, options: AlertRunOptions = {}, deps: AlertStageDeps = {}): Promise<AlertRunSummary> {
+export async function evaluateAlerts(
+  ctx: RunContext,
+  options: AlertRunOptions = {},
+  deps: AlertStageDeps = {},
+): Promise<AlertRunSummary> {
   const dryRun = options.dryRun ?? false;
   const rules = await loadRules(deps.rulesDir ?? RULES_DIR);
   const settings = resolveRuleSettings(rules, ctx.config.alerts.rules);
   const destinationSet = deps.destinations ?? createDestinations(ctx);
-  const { outcomes, metricPoints, metricNotes } = await readLake(ctx, rules, settings, !dryRun && destinationSet.metricSinks.length > 0);
+  const { outcomes, metricPoints, metricNotes } = await readLake(
+    ctx,
+    rules,
+    settings,
+    !dryRun && destinationSet.metricSinks.length > 0,
+  );
 
   const previous = await loadAlertState(ctx.layout);
   const lifecycle = applyEvaluations({
@@ -188,11 +197,14 @@ export function toStageResult(ctx: RunContext, run: AlertRunSummary): StageResul
   );
   for (const outcome of run.outcomes) {
     if (!outcome.evaluated) notes.push(`rule ${outcome.ruleId} skipped: ${outcome.skippedReason}`);
-    if (outcome.invalidRows > 0) notes.push(`rule ${outcome.ruleId}: ${outcome.invalidRows} row(s) without resource/status ok|alarm ignored`);
+    if (outcome.invalidRows > 0)
+      notes.push(`rule ${outcome.ruleId}: ${outcome.invalidRows} row(s) without resource/status ok|alarm ignored`);
   }
   let warnings = run.outcomes.reduce((sum, outcome) => sum + (outcome.invalidRows > 0 ? 1 : 0), 0);
   if (run.delivery) {
-    notes.push(`${run.delivery.delivered} delivery(ies) made${run.delivery.pending ? `, ${run.delivery.pending} pending for the next run` : ''}`);
+    notes.push(
+      `${run.delivery.delivered} delivery(ies) made${run.delivery.pending ? `, ${run.delivery.pending} pending for the next run` : ''}`,
+    );
     for (const failure of run.delivery.failures) {
       notes.push(`${failure.permanent ? 'not delivered (gave up)' : 'delivery failed, will retry'}: ${failure.message}`);
     }

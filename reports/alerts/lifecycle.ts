@@ -45,12 +45,15 @@ export interface LifecycleResult {
 }
 
 const HOUR_MS = 3_600_000;
+/** Resolved alerts are kept this long (history for `alerts --all`), then dropped from the state. */
+export const RESOLVED_RETENTION_DAYS = 90;
 
 export function applyEvaluations(input: LifecycleInput): LifecycleResult {
   const nowIso = input.now.toISOString();
   const evaluatedRules = new Set(input.outcomes.filter((outcome) => outcome.evaluated).map((outcome) => outcome.ruleId));
   const evaluations = new Map<string, Evaluation>();
-  for (const outcome of input.outcomes) for (const evaluation of outcome.evaluations) evaluations.set(evaluation.alertId, evaluation);
+  for (const outcome of input.outcomes)
+    for (const evaluation of outcome.evaluations) evaluations.set(evaluation.alertId, evaluation);
 
   const instances = new Map(input.state.instances.map((instance) => [instance.id, instance]));
   const notifications: Notification[] = [];
@@ -83,8 +86,15 @@ export function applyEvaluations(input: LifecycleInput): LifecycleResult {
     instances.set(instance.id, notify(resolved, 'resolved'));
     counts.resolved += 1;
   }
+  const keepAfter = input.now.getTime() - RESOLVED_RETENTION_DAYS * 24 * HOUR_MS;
+  const kept = [...instances.values()].filter((i) => i.status !== 'resolved' || Date.parse(i.resolved_at ?? nowIso) >= keepAfter);
   return {
-    state: { ...input.state, updated_at: nowIso, instances: [...instances.values()], outbox: [...input.state.outbox, ...notifications] },
+    state: {
+      ...input.state,
+      updated_at: nowIso,
+      instances: kept,
+      outbox: [...input.state.outbox, ...notifications],
+    },
     notifications,
     changes: counts,
   };
@@ -100,7 +110,8 @@ function transition(
     if (!previous || previous.status === 'resolved') return {};
     return { instance: resolve(previous, evaluation.reason, nowIso), kind: 'resolved' };
   }
-  if (!previous || previous.status === 'resolved') return { instance: openInstance(previous, evaluation, nowIso), kind: 'opened' };
+  if (!previous || previous.status === 'resolved')
+    return { instance: openInstance(previous, evaluation, nowIso), kind: 'opened' };
   const seen = refresh(previous, evaluation, nowIso);
   if (previous.status === 'snoozed') {
     const stillSnoozed = previous.snoozed_until !== null && Date.parse(previous.snoozed_until) > input.now.getTime();
@@ -162,7 +173,9 @@ function resolve(instance: AlertInstance, reason: string, nowIso: string): Alert
 function buildNotification(instance: AlertInstance, kind: NotificationKind, input: LifecycleInput, nowIso: string): Notification {
   const rule = input.rules.get(instance.rule);
   const base: Omit<Notification, 'deliveries'> = {
-    id: `${instance.id}-${instance.notifications}`,
+    // Unique per notification; the creation time keeps it unique even after old resolved alerts are
+    // pruned and an alert's notification count starts again.
+    id: `${instance.id}-${instance.notifications}-${nowIso.replace(/[-:]|\.\d+/g, '')}`,
     alert_id: instance.id,
     kind,
     rule: instance.rule,

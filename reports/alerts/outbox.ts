@@ -68,11 +68,19 @@ export async function deliverOutbox(input: DeliverInput): Promise<{ state: Alert
     state = { ...state, outbox: remaining };
     await input.save(state);
   }
-  const pending = remaining.reduce((sum, notification) => sum + Object.values(notification.deliveries).filter((d) => d.state === 'pending').length, 0);
+  const pending = remaining.reduce(
+    (sum, notification) => sum + Object.values(notification.deliveries).filter((d) => d.state === 'pending').length,
+    0,
+  );
   return { state, report: { delivered, failures, pending } };
 }
 
-async function attempt(destination: Destination, notification: Notification, delivery: DeliveryState, now: Date): Promise<DeliveryState> {
+async function attempt(
+  destination: Destination,
+  notification: Notification,
+  delivery: DeliveryState,
+  now: Date,
+): Promise<DeliveryState> {
   const attempts = delivery.attempts + 1;
   try {
     await destination.send(notification);

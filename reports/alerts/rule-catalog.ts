@@ -3,7 +3,7 @@
  * `rule.yaml` (metadata and params), `query.sql` (one row per resource) and `runbook.md`.
  * A rule folder that is incomplete or malformed is a bug in meshwatch, so it fails loudly.
  */
-import { readFile, readdir } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
@@ -31,7 +31,12 @@ const paramSpecSchema = z.discriminatedUnion('type', [
     max: z.number().optional(),
     description: z.string(),
   }),
-  z.strictObject({ type: z.literal('string'), default: z.string(), enum: z.array(z.string()).optional(), description: z.string() }),
+  z.strictObject({
+    type: z.literal('string'),
+    default: z.string(),
+    enum: z.array(z.string()).optional(),
+    description: z.string(),
+  }),
   z.strictObject({ type: z.literal('boolean'), default: z.boolean(), description: z.string() }),
   z.strictObject({
     type: z.literal('number_map'),
@@ -77,7 +82,10 @@ export async function loadRules(dir: string = RULES_DIR): Promise<RuleDefinition
   } catch (cause) {
     throw new AlertError(`cannot read the alert rules folder ${dir}`, { cause, context: { file: dir } });
   }
-  const ids = entries.filter((entry) => entry.isDirectory()).map((entry) => entry.name).sort();
+  const ids = entries
+    .filter((entry) => entry.isDirectory())
+    .map((entry) => entry.name)
+    .sort();
   return Promise.all(ids.map((id) => loadRule(join(dir, id), id)));
 }
 
@@ -88,7 +96,9 @@ async function loadRule(folder: string, folderName: string): Promise<RuleDefinit
   const parsed = ruleMetadataSchema.safeParse(parseYamlOrThrow(yamlText as string, folder));
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(top)'}: ${issue.message}`).join('; ');
-    throw new AlertError(`rule ${folderName}: rule.yaml is invalid: ${problems}`, { context: { file: join(folder, 'rule.yaml') } });
+    throw new AlertError(`rule ${folderName}: rule.yaml is invalid: ${problems}`, {
+      context: { file: join(folder, 'rule.yaml') },
+    });
   }
   const meta = parsed.data;
   if (meta.id !== folderName) {

@@ -76,7 +76,8 @@ export function checkParam(key: string, spec: ParamSpec, value: unknown): ParamV
       return typeof value === 'boolean' ? value : fail('true or false');
     case 'number_map': {
       if (value === null || typeof value !== 'object' || Array.isArray(value)) return fail('a map of names to numbers');
-      for (const item of Object.values(value)) if (typeof item !== 'number' || !Number.isFinite(item)) fail('a map of names to numbers');
+      for (const item of Object.values(value))
+        if (typeof item !== 'number' || !Number.isFinite(item)) fail('a map of names to numbers');
       return value as Record<string, number>;
     }
   }

@@ -39,7 +39,9 @@ export async function snoozeAlert(layout: LakeLayout, idOrPrefix: string, until:
   const state = await loadAlertState(layout);
   const alert = findAlert(state, idOrPrefix);
   if (alert.status === 'resolved') {
-    throw new UsageError(`alert ${alert.id} is resolved; there is nothing to snooze`, { hint: 'list open alerts with: meshwatch alerts' });
+    throw new UsageError(`alert ${alert.id} is resolved; there is nothing to snooze`, {
+      hint: 'list open alerts with: meshwatch alerts',
+    });
   }
   const snoozed: AlertInstance = { ...alert, status: 'snoozed', snoozed_until: until.toISOString() };
   await saveAlertState(layout, {

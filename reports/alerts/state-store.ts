@@ -5,9 +5,9 @@
  * destination is called, so a crash afterwards neither loses nor invents a notification.
  */
 import { readFile } from 'node:fs/promises';
+import { AlertError } from '../../lib/errors.js';
 import { writeFileAtomic } from '../../lib/lake/atomic.js';
 import type { LakeLayout } from '../../lib/lake/layout.js';
-import { AlertError } from '../../lib/errors.js';
 import type { AlertState } from './types.js';
 
 export function alertStatePath(layout: LakeLayout): string {

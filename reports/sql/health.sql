@@ -29,4 +29,4 @@ LEFT JOIN (
   GROUP BY product
 ) AS b ON b.product = f.product
 WHERE $domain::VARCHAR IS NULL OR f.domain = $domain::VARCHAR
-ORDER BY CASE f.status WHEN 'breached' THEN 0 WHEN 'late' THEN 1 WHEN 'fresh' THEN 2 ELSE 3 END, f.product
+ORDER BY CASE f.status WHEN 'breached' THEN 0 WHEN 'unknown' THEN 1 WHEN 'late' THEN 2 WHEN 'fresh' THEN 3 ELSE 4 END, f.product

@@ -12,10 +12,18 @@ export type Actor =
 
 const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
 
+const stableIds = new Map<string, string>();
+
+/** An id derived from `text` (memoised: the same few principals sign most records). */
 export function stableId(prefix: string, text: string, length = 17): string {
+  const memoKey = `${prefix}|${length}|${text}`;
+  const known = stableIds.get(memoKey);
+  if (known !== undefined) return known;
   const digest = createHash('sha256').update(text).digest();
   let out = prefix;
   for (let index = 0; out.length < prefix.length + length; index++) out += ALNUM[(digest[index % digest.length] ?? 0) % 32];
+  if (stableIds.size > 100_000) stableIds.clear();
+  stableIds.set(memoKey, out);
   return out;
 }
 

@@ -3,7 +3,7 @@
  * the resulting actual set at `now` (the ListPermissions snapshot). Canonical resource strings
  * follow transforms/DEFINITIONS.md "Grant drift".
  */
-import { type Actor, PEOPLE, callerArn, terraformActor } from './actors.js';
+import { type Actor, callerArn, PEOPLE, terraformActor } from './actors.js';
 import { ANALYTICS, DATA_SCIENCE, EXTERNAL_ACCOUNT, FINANCE, GOVERNANCE, MARKETING, SALES, SUPPLY_CHAIN } from './org.js';
 
 export interface TagCondition {
@@ -72,7 +72,13 @@ const tagPolicy = (domain: string): LfResource => ({
   ],
 });
 
-function declared(address: string, accountId: string, principal: string, resource: LfResource, permissions: string[]): DeclaredGrant {
+function declared(
+  address: string,
+  accountId: string,
+  principal: string,
+  resource: LfResource,
+  permissions: string[],
+): DeclaredGrant {
   return { address: `aws_lakeformation_permissions.${address}`, accountId, principal, resource, permissions, grantable: [] };
 }
 
@@ -80,9 +86,23 @@ function declared(address: string, accountId: string, principal: string, resourc
 export const DECLARED_GRANTS: readonly DeclaredGrant[] = [
   declared('sales_to_analytics_tagged', SALES, ANALYTICS, tagPolicy('sales'), READ),
   declared('sales_to_data_science_tagged', SALES, DATA_SCIENCE, tagPolicy('sales'), READ),
-  declared('sales_pipeline_location', SALES, roleArn(SALES, 'sales-orders-etl'), { type: 'dataLocation', arn: 'arn:aws:s3:::nimbuscart-sales-lake' }, ['DATA_LOCATION_ACCESS']),
-  declared('sales_pipeline_database', SALES, roleArn(SALES, 'sales-orders-etl'), { type: 'database', db: 'sales_db' }, ['ALTER', 'CREATE_TABLE', 'DESCRIBE']),
-  declared('sales_pipeline_all_tables', SALES, roleArn(SALES, 'sales-orders-etl'), { type: 'tableWildcard', db: 'sales_db' }, ['ALTER', 'DESCRIBE', 'INSERT']),
+  declared(
+    'sales_pipeline_location',
+    SALES,
+    roleArn(SALES, 'sales-orders-etl'),
+    { type: 'dataLocation', arn: 'arn:aws:s3:::nimbuscart-sales-lake' },
+    ['DATA_LOCATION_ACCESS'],
+  ),
+  declared('sales_pipeline_database', SALES, roleArn(SALES, 'sales-orders-etl'), { type: 'database', db: 'sales_db' }, [
+    'ALTER',
+    'CREATE_TABLE',
+    'DESCRIBE',
+  ]),
+  declared('sales_pipeline_all_tables', SALES, roleArn(SALES, 'sales-orders-etl'), { type: 'tableWildcard', db: 'sales_db' }, [
+    'ALTER',
+    'DESCRIBE',
+    'INSERT',
+  ]),
   declared('marketing_to_analytics_tagged', MARKETING, ANALYTICS, tagPolicy('marketing'), READ),
   declared('marketing_to_data_science_tagged', MARKETING, DATA_SCIENCE, tagPolicy('marketing'), READ),
   declared(
@@ -93,11 +113,35 @@ export const DECLARED_GRANTS: readonly DeclaredGrant[] = [
     ['SELECT'],
   ),
   declared('supply_chain_to_analytics_tagged', SUPPLY_CHAIN, ANALYTICS, tagPolicy('supply-chain'), READ),
-  declared('supply_chain_suppliers_to_data_science', SUPPLY_CHAIN, DATA_SCIENCE, { type: 'table', db: 'supply_chain_db', table: 'suppliers' }, READ),
+  declared(
+    'supply_chain_suppliers_to_data_science',
+    SUPPLY_CHAIN,
+    DATA_SCIENCE,
+    { type: 'table', db: 'supply_chain_db', table: 'suppliers' },
+    READ,
+  ),
   declared('finance_to_analytics_tagged', FINANCE, ANALYTICS, tagPolicy('finance'), READ),
-  declared('finance_salaries_to_payroll_model', FINANCE, roleArn(DATA_SCIENCE, 'ds-payroll-model'), { type: 'table', db: 'finance_db', table: 'salaries' }, ['SELECT']),
-  declared('finance_invoices_to_data_science', FINANCE, DATA_SCIENCE, { type: 'table', db: 'finance_db', table: 'invoices' }, READ),
-  declared('finance_budgets_to_forecasting', FINANCE, roleArn(DATA_SCIENCE, 'ds-forecasting'), { type: 'table', db: 'finance_db', table: 'budgets' }, ['SELECT']),
+  declared(
+    'finance_salaries_to_payroll_model',
+    FINANCE,
+    roleArn(DATA_SCIENCE, 'ds-payroll-model'),
+    { type: 'table', db: 'finance_db', table: 'salaries' },
+    ['SELECT'],
+  ),
+  declared(
+    'finance_invoices_to_data_science',
+    FINANCE,
+    DATA_SCIENCE,
+    { type: 'table', db: 'finance_db', table: 'invoices' },
+    READ,
+  ),
+  declared(
+    'finance_budgets_to_forecasting',
+    FINANCE,
+    roleArn(DATA_SCIENCE, 'ds-forecasting'),
+    { type: 'table', db: 'finance_db', table: 'budgets' },
+    ['SELECT'],
+  ),
   declared(
     'governance_auditor_sensitivity_tag',
     GOVERNANCE,
@@ -123,7 +167,13 @@ export const GRANT_CHANGES: readonly GrantChange[] = [
     at: '2026-10-03T10:12:41Z',
     actor: PEOPLE.mei,
     eventName: 'GrantPermissions',
-    grant: { accountId: SALES, principal: ANALYTICS, resource: { type: 'table', db: 'sales_db', table: 'customers' }, permissions: ['SELECT'], grantable: [] },
+    grant: {
+      accountId: SALES,
+      principal: ANALYTICS,
+      resource: { type: 'table', db: 'sales_db', table: 'customers' },
+      permissions: ['SELECT'],
+      grantable: [],
+    },
   },
   {
     at: '2026-10-06T13:40:09Z',
@@ -141,7 +191,13 @@ export const GRANT_CHANGES: readonly GrantChange[] = [
     at: '2026-10-09T16:05:22Z',
     actor: PEOPLE.omar,
     eventName: 'GrantPermissions',
-    grant: { accountId: MARKETING, principal: EXTERNAL_ACCOUNT, resource: { type: 'table', db: 'marketing_db', table: 'campaigns' }, permissions: READ, grantable: [] },
+    grant: {
+      accountId: MARKETING,
+      principal: EXTERNAL_ACCOUNT,
+      resource: { type: 'table', db: 'marketing_db', table: 'campaigns' },
+      permissions: READ,
+      grantable: [],
+    },
   },
   {
     at: '2026-10-12T09:34:50Z',
@@ -165,7 +221,13 @@ export const GRANT_CHANGES: readonly GrantChange[] = [
     at: '2026-10-22T15:10:37Z',
     actor: PEOPLE.omar,
     eventName: 'BatchGrantPermissions',
-    grant: { accountId: MARKETING, principal: DATA_SCIENCE, resource: { type: 'database', db: 'marketing_db' }, permissions: ['DESCRIBE'], grantable: [] },
+    grant: {
+      accountId: MARKETING,
+      principal: DATA_SCIENCE,
+      resource: { type: 'database', db: 'marketing_db' },
+      permissions: ['DESCRIBE'],
+      grantable: [],
+    },
   },
 ];
 

@@ -1,16 +1,17 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AthenaClient, BatchGetQueryExecutionCommand } from '@aws-sdk/client-athena';
+import { CloudTrailClient, LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
 import { CloudWatchClient, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { CostExplorerClient, GetCostAndUsageCommand } from '@aws-sdk/client-cost-explorer';
 import { GetTablesCommand, GlueClient } from '@aws-sdk/client-glue';
 import { LakeFormationClient, ListPermissionsCommand, paginateListPermissions } from '@aws-sdk/client-lakeformation';
-import { GetObjectCommand, ListObjectsV2Command, S3Client, paginateListObjectsV2 } from '@aws-sdk/client-s3';
+import { GetObjectCommand, ListObjectsV2Command, paginateListObjectsV2, S3Client } from '@aws-sdk/client-s3';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type FakeAws, fakeAwsClientConfig, startFakeAws } from './index.js';
 import { makeTempDir, writeApiFixture } from './fixtures.js';
+import { type FakeAws, fakeAwsClientConfig, startFakeAws } from './index.js';
 
 const PRODUCER = '311111111111';
 const CONSUMER = '411111111111';
@@ -82,7 +83,8 @@ describe('fake-aws', () => {
     // Act
     const principals: string[] = [];
     for await (const page of paginateListPermissions({ client }, {})) {
-      for (const grant of page.PrincipalResourcePermissions ?? []) principals.push(grant.Principal?.DataLakePrincipalIdentifier ?? '');
+      for (const grant of page.PrincipalResourcePermissions ?? [])
+        principals.push(grant.Principal?.DataLakePrincipalIdentifier ?? '');
     }
     // Assess
     expect(principals).toEqual(['p1', 'p2']);
@@ -109,8 +111,12 @@ describe('fake-aws', () => {
   it('narrows Cost Explorer results to the requested period and pages by NextPageToken', async () => {
     const client = new CostExplorerClient(fakeAwsClientConfig(fake));
     const input = { Granularity: 'DAILY' as const, Metrics: ['AmortizedCost', 'UnblendedCost'] };
-    const whole = await client.send(new GetCostAndUsageCommand({ ...input, TimePeriod: { Start: '2026-10-01', End: '2026-10-03' } }));
-    const narrow = await client.send(new GetCostAndUsageCommand({ ...input, TimePeriod: { Start: '2026-10-02', End: '2026-10-03' } }));
+    const whole = await client.send(
+      new GetCostAndUsageCommand({ ...input, TimePeriod: { Start: '2026-10-01', End: '2026-10-03' } }),
+    );
+    const narrow = await client.send(
+      new GetCostAndUsageCommand({ ...input, TimePeriod: { Start: '2026-10-02', End: '2026-10-03' } }),
+    );
     expect(whole.NextPageToken).toBeTruthy();
     expect(whole.ResultsByTime?.map((result) => result.TimePeriod?.Start)).toEqual(['2026-10-01']);
     expect(narrow.NextPageToken).toBeUndefined();
@@ -141,7 +147,15 @@ describe('fake-aws', () => {
     await new CloudWatchClient(fakeAwsClientConfig(fake, 'eu-west-1')).send(
       new PutMetricDataCommand({
         Namespace: 'Meshwatch',
-        MetricData: [{ MetricName: 'AlertsFired', Value: 3, Unit: 'Count', Timestamp: timestamp, Dimensions: [{ Name: 'Rule', Value: 'pii' }] }],
+        MetricData: [
+          {
+            MetricName: 'AlertsFired',
+            Value: 3,
+            Unit: 'Count',
+            Timestamp: timestamp,
+            Dimensions: [{ Name: 'Rule', Value: 'pii' }],
+          },
+        ],
       }),
     );
     await new SNSClient(fakeAwsClientConfig(fake)).send(
@@ -153,7 +167,15 @@ describe('fake-aws', () => {
       }),
     );
     expect(fake.metricData).toEqual([
-      expect.objectContaining({ namespace: 'Meshwatch', metricName: 'AlertsFired', value: 3, unit: 'Count', timestamp, region: 'eu-west-1', dimensions: { Rule: 'pii' } }),
+      expect.objectContaining({
+        namespace: 'Meshwatch',
+        metricName: 'AlertsFired',
+        value: 3,
+        unit: 'Count',
+        timestamp,
+        region: 'eu-west-1',
+        dimensions: { Rule: 'pii' },
+      }),
     ]);
     expect(fake.snsMessages).toEqual([
       expect.objectContaining({
@@ -186,7 +208,9 @@ describe('fake-aws', () => {
     expect(object.Metadata).toEqual({ 'digest-signature': 'abc' });
     expect(object.ContentType).toBe('application/json');
     expect(object.ETag).toBe(listed.Contents?.[0]?.ETag);
-    await expect(client.send(new GetObjectCommand({ Bucket: 'org-trail', Key: 'nope' }))).rejects.toMatchObject({ name: 'NoSuchKey' });
+    await expect(client.send(new GetObjectCommand({ Bucket: 'org-trail', Key: 'nope' }))).rejects.toMatchObject({
+      name: 'NoSuchKey',
+    });
   });
 
   it('throttles and fails on demand, and the SDK retries through it', async () => {
@@ -199,6 +223,26 @@ describe('fake-aws', () => {
       [400, 'throttle'],
       [500, 'server-error'],
       [200, undefined],
+    ]);
+  });
+
+  it('answers an operation from a responder function, with the request it was given', async () => {
+    fake.respond({
+      operation: 'LookupEvents',
+      account: PRODUCER,
+      answer: (params) => ({
+        Events: [{ EventId: 'e1', EventName: 'CreateTable', EventTime: 1792000000, CloudTrailEvent: '{}' }],
+        ...(params.NextToken ? {} : { NextToken: 'page-2' }),
+      }),
+    });
+    const client = new CloudTrailClient(fakeAwsClientConfig(fake, 'eu-west-1', PRODUCER));
+    const first = await client.send(new LookupEventsCommand({ MaxResults: 50 }));
+    const second = await client.send(new LookupEventsCommand({ MaxResults: 50, NextToken: first.NextToken }));
+    expect(first.Events?.[0]?.EventTime).toEqual(new Date(1792000000 * 1000));
+    expect([first.NextToken, second.NextToken]).toEqual(['page-2', undefined]);
+    expect(fake.requestsFor('LookupEvents').map((request) => request.params)).toEqual([
+      { MaxResults: 50 },
+      { MaxResults: 50, NextToken: 'page-2' },
     ]);
   });
 

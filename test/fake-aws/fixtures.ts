@@ -33,7 +33,8 @@ export async function writeApiFixture(entries: readonly FixtureEntry[], root?: s
       (_page, index) => `${entry.service}/${entry.account}/${region}/${entry.operation}.${serial}.${index + 1}.json`,
     );
     for (const [index, page] of entry.pages.entries()) {
-      const body = index < entry.pages.length - 1 ? { ...page, [tokenKey]: `${entry.operation}.${serial}.page-${index + 2}` } : page;
+      const body =
+        index < entry.pages.length - 1 ? { ...page, [tokenKey]: `${entry.operation}.${serial}.page-${index + 2}` } : page;
       const path = join(sampleDir, 'api', paths[index] as string);
       await mkdir(dirname(path), { recursive: true });
       await writeFile(path, JSON.stringify(body));

@@ -6,11 +6,12 @@
 import { accessKeyForAccount } from '../../ingest/aws/sample-api/wire.js';
 import type { FakeAws } from './types.js';
 
+export { type ObjectSidecar, SIDECAR_SUFFIX } from './s3-bucket.js';
 export { REPO_SAMPLE_DIR, startFakeAws } from './server.js';
-export { SIDECAR_SUFFIX, type ObjectSidecar } from './s3-bucket.js';
 export type {
   FakeAws,
   FakeAwsOptions,
+  FakeResponder,
   Fault,
   FaultKind,
   RecordedMetricDatum,
@@ -29,7 +30,11 @@ export interface FakeAwsClientConfig {
  * SDK client options for the fake. With `account`, the credentials name that account (as if
  * assumed into it); without, requests count as the fake's default (management) account.
  */
-export function fakeAwsClientConfig(fake: Pick<FakeAws, 'endpoint'>, region = 'us-east-1', account?: string): FakeAwsClientConfig {
+export function fakeAwsClientConfig(
+  fake: Pick<FakeAws, 'endpoint'>,
+  region = 'us-east-1',
+  account?: string,
+): FakeAwsClientConfig {
   return {
     endpoint: fake.endpoint,
     region,

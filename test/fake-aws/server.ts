@@ -6,11 +6,11 @@
  */
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { type IncomingMessage, type ServerResponse, createServer } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type SampleApiStore, openSampleApiStore } from '../../ingest/aws/sample-api/manifest.js';
+import { openSampleApiStore, type SampleApiStore } from '../../ingest/aws/sample-api/manifest.js';
 import { answerSampleRequest } from '../../ingest/aws/sample-api/router.js';
 import {
   type DecodedRequest,
@@ -25,6 +25,7 @@ import { listObjectsV2Xml, objectHeaders, objectInfo, objectStream } from './s3-
 import type {
   FakeAws,
   FakeAwsOptions,
+  FakeResponder,
   Fault,
   RecordedMetricDatum,
   RecordedRequest,
@@ -45,6 +46,7 @@ interface ServerState {
   readonly buckets: Record<string, string>;
   readonly defaultAccount: string;
   readonly faults: FaultBook;
+  readonly responders: FakeResponder[];
   readonly requests: RecordedRequest[];
   readonly metricData: RecordedMetricDatum[];
   readonly snsMessages: RecordedSnsMessage[];
@@ -59,6 +61,7 @@ export async function startFakeAws(options: FakeAwsOptions = {}): Promise<FakeAw
     buckets: options.buckets ?? (existsSync(defaultBucket) ? { 'org-trail': defaultBucket } : {}),
     defaultAccount: options.defaultAccount ?? managementAccountOf(store) ?? '000000000000',
     faults: new FaultBook(),
+    responders: [],
     requests: [],
     metricData: [],
     snsMessages: [],
@@ -77,11 +80,15 @@ export async function startFakeAws(options: FakeAwsOptions = {}): Promise<FakeAw
     metricData: state.metricData,
     snsMessages: state.snsMessages,
     inject: (fault: Fault) => state.faults.add(fault),
+    respond: (responder: FakeResponder) => {
+      state.responders.unshift(responder);
+    },
     reset() {
       state.requests.length = 0;
       state.metricData.length = 0;
       state.snsMessages.length = 0;
       state.faults.clear();
+      state.responders.length = 0;
     },
     requestsFor: (operation, account) =>
       state.requests.filter((request) => request.operation === operation && (!account || request.account === account)),
@@ -146,7 +153,7 @@ async function handle(state: ServerState, request: IncomingMessage, response: Se
   const reply =
     fault && fault.kind !== 'slow'
       ? faultReply(decoded, fault)
-      : await serve(state, { ...decoded, operation, params }, s3, headers);
+      : await serve(state, { ...decoded, operation, params }, s3, headers, recorded);
   recorded.status = reply.status;
   send(response, reply);
 }
@@ -163,7 +170,11 @@ function faultReply(decoded: DecodedRequest, fault: Fault): Reply {
   const throttled = fault.kind === 'throttle';
   if (decoded.protocol === 'rest-xml') {
     const [status, code] = denied ? [403, 'AccessDenied'] : throttled ? [503, 'SlowDown'] : [500, 'InternalError'];
-    return { status, headers: { 'content-type': 'application/xml' }, body: s3ErrorXml(code, `injected ${fault.kind}`, requestId) };
+    return {
+      status,
+      headers: { 'content-type': 'application/xml' },
+      body: s3ErrorXml(code, `injected ${fault.kind}`, requestId),
+    };
   }
   if (decoded.protocol === 'query') {
     const [status, code, type] = denied
@@ -203,6 +214,7 @@ async function serve(
   decoded: DecodedRequest,
   s3: S3Target | undefined,
   headers: Record<string, string | undefined>,
+  recorded: RecordedRequest,
 ): Promise<Reply> {
   const caller = { account: decoded.account, region: decoded.region };
   if (s3) return serveS3(state, s3, decoded.params as Record<string, string>, headers);
@@ -214,6 +226,15 @@ async function serve(
     return { status: 200, headers: { 'content-type': 'application/x-amz-json-1.0' }, body: '{}' };
   }
   const requestId = randomUUID();
+  const responder = state.responders.find(
+    (candidate) =>
+      candidate.operation === decoded.operation &&
+      (candidate.service === undefined || candidate.service === decoded.service) &&
+      (candidate.account === undefined || candidate.account === decoded.account),
+  );
+  if (responder) {
+    return encodeJsonAnswer(decoded, { kind: 'ok', body: responder.answer(decoded.params, recorded), matched: true }, requestId);
+  }
   if (!state.store) return encodeJsonAnswer(decoded, { kind: 'ok', body: {}, matched: false }, requestId);
   return encodeJsonAnswer(decoded, await answerSampleRequest(state.store, decoded), requestId);
 }

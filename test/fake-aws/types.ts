@@ -65,6 +65,15 @@ export interface RecordedSnsMessage {
   readonly messageDeduplicationId?: string;
 }
 
+/** A custom answer for a JSON-protocol operation (e.g. CloudTrail LookupEvents), checked before the sample. */
+export interface FakeResponder {
+  readonly operation: string;
+  readonly service?: string;
+  readonly account?: string;
+  /** The response body for these request parameters (paging is the responder's business). */
+  answer(params: Record<string, unknown>, request: RecordedRequest): Record<string, unknown>;
+}
+
 export interface FakeAws {
   /** http://127.0.0.1:<port> */
   readonly endpoint: string;
@@ -72,7 +81,9 @@ export interface FakeAws {
   readonly metricData: RecordedMetricDatum[];
   readonly snsMessages: RecordedSnsMessage[];
   inject(fault: Fault): void;
-  /** Forgets recorded requests, metric data, messages and pending faults. */
+  /** Answers an operation with a function instead of the recorded sample (JSON / REST-JSON APIs). */
+  respond(responder: FakeResponder): void;
+  /** Forgets recorded requests, metric data, messages, pending faults and responders. */
   reset(): void;
   /** Requests for one operation (and account), a shorthand for filtering `requests`. */
   requestsFor(operation: string, account?: string): RecordedRequest[];

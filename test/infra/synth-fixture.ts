@@ -8,10 +8,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Template } from 'aws-cdk-lib/assertions';
-import { loadConfig } from '../../lib/config/load.js';
 import { buildMeshwatchApp, type MeshwatchApp } from '../../infra/app.js';
 import type { ProductContract } from '../../infra/config/contracts.js';
 import { type InfraConfig, loadInfraConfig } from '../../infra/config/infra-config.js';
+import { loadConfig } from '../../lib/config/load.js';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -28,7 +28,9 @@ export interface SynthesizedApp {
   readonly templates: ReadonlyMap<string, Template>;
 }
 
-export async function synthesizeRepositoryApp(adjust: (infra: InfraConfig) => InfraConfig = (infra) => infra): Promise<SynthesizedApp> {
+export async function synthesizeRepositoryApp(
+  adjust: (infra: InfraConfig) => InfraConfig = (infra) => infra,
+): Promise<SynthesizedApp> {
   const meshwatch = await loadConfig(join(REPO_ROOT, 'meshwatch.config.yaml'));
   const infra = adjust(await loadInfraConfig(join(REPO_ROOT, 'infra/infra.config.yaml')));
   const built = buildMeshwatchApp({

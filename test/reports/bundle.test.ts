@@ -1,4 +1,4 @@
-import { readFile, readdir } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../../lib/lake/duckdb.js';
@@ -44,7 +44,16 @@ describe('writeReportBundle', () => {
       as_of: '2026-10-31T00:00:00.000Z',
       lake: lake.root,
       window: { since: '2026-10-01T00:00:00.000Z', until: '2026-10-31T00:00:00.000Z' },
-      row_counts: { 'pii-access': 3, chargeback: 3, 'chargeback-matrix': 3, 'chargeback-focus': 3, health: 3, drift: 3, coverage: 4, 'coverage-days': 120 },
+      row_counts: {
+        'pii-access': 3,
+        chargeback: 3,
+        'chargeback-matrix': 3,
+        'chargeback-focus': 3,
+        health: 3,
+        drift: 3,
+        coverage: 4,
+        'coverage-days': 120,
+      },
       skipped: [],
     });
     expect(Number.isNaN(Date.parse(manifest.generated_at))).toBe(false);

@@ -2,11 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UsageError } from '../../lib/errors.js';
 import type { Database } from '../../lib/lake/duckdb.js';
 import {
-  FOCUS_COLUMN_ORDER,
   chargebackByDomain,
   chargebackFocus,
   chargebackMatrix,
   defaultMonth,
+  FOCUS_COLUMN_ORDER,
   parseMonth,
   pivotMatrix,
 } from '../../reports/chargeback.js';
@@ -58,8 +58,19 @@ describe('chargebackMatrix', () => {
     const matrix = await chargebackMatrix(db, '2026-10');
     expect(matrix.rows).toHaveLength(3);
     const pivot = pivotMatrix(matrix);
-    expect(pivot.columns.map((column) => column.title ?? column.name)).toEqual(['month', 'consumer \\ producer', 'marketing', 'sales', 'total']);
-    expect(pivot.rows[0]).toMatchObject({ consumer_domain: 'analytics', 'producer:sales': 2.5, 'producer:marketing': 0.75, total: 3.25 });
+    expect(pivot.columns.map((column) => column.title ?? column.name)).toEqual([
+      'month',
+      'consumer \\ producer',
+      'marketing',
+      'sales',
+      'total',
+    ]);
+    expect(pivot.rows[0]).toMatchObject({
+      consumer_domain: 'analytics',
+      'producer:sales': 2.5,
+      'producer:marketing': 0.75,
+      total: 3.25,
+    });
     const lines = renderSections([pivot], 'table').split('\n');
     expect(lines[3]).toMatch(/data-science\s+\$1\.00\s+\$1\.00$/);
   });
@@ -74,6 +85,7 @@ describe('chargebackFocus', () => {
     const csv = renderSections([section], 'csv');
     expect(csv.split('\r\n')[0]).toBe(FOCUS_COLUMN_ORDER.join(','));
     expect(csv).toContain('"{""domain"":""sales""}"');
+    expect(csv).toContain(',2026-10-01T00:00:00Z,2026-10-02T00:00:00Z,2026-10-01T00:00:00Z,2026-11-01T00:00:00Z,');
   });
 });
 

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { formatBytes, formatHours, formatPercentChange, formatRatio, formatTimestamp, formatUsd, formatUsdChange } from '../../lib/output/format.js';
+import {
+  formatBytes,
+  formatHours,
+  formatPercentChange,
+  formatRatio,
+  formatTimestamp,
+  formatUsd,
+  formatUsdChange,
+} from '../../lib/output/format.js';
 import { queryColumn } from '../../reports/columns.js';
 
 describe('table units', () => {

@@ -49,6 +49,15 @@ describe('report commands: input mistakes', () => {
     expect(drift.stderr).toContain('critical|high|medium|low');
   });
 
+  it('exits 2 when who-queried is given neither a table nor a principal, or a malformed table', async () => {
+    const none = await meshwatch(['--lake', lake, 'who-queried']);
+    expect(none.code).toBe(2);
+    expect(none.stderr).toContain('name a table or a principal');
+    const malformed = await meshwatch(['--lake', lake, 'who-queried', 'customers']);
+    expect(malformed.code).toBe(2);
+    expect(malformed.stderr).toContain('<database>.<table>');
+  });
+
   it('exits 2 on a --until before --since', async () => {
     const { code, stderr } = await meshwatch(['--lake', lake, 'coverage', '--since', '2026-10-10', '--until', '2026-10-01']);
     expect(code).toBe(2);

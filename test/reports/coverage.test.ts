@@ -3,7 +3,7 @@ import { UsageError } from '../../lib/errors.js';
 import type { Database } from '../../lib/lake/duckdb.js';
 import { coverage, foldDayRanges, parseCoverageGrouping, windowDays } from '../../reports/coverage.js';
 import { renderSections } from '../../reports/section.js';
-import { WINDOW, createFixtureLake } from './fixture-lake.js';
+import { createFixtureLake, WINDOW } from './fixture-lake.js';
 
 let db: Database;
 
@@ -31,7 +31,11 @@ describe('coverage', () => {
   });
 
   it('lists one row per account × region × day with --by day, inside the window only', async () => {
-    const section = await coverage(db, { since: new Date('2026-10-12T00:00:00Z'), until: new Date('2026-10-13T06:00:00Z') }, 'day');
+    const section = await coverage(
+      db,
+      { since: new Date('2026-10-12T00:00:00Z'), until: new Date('2026-10-13T06:00:00Z') },
+      'day',
+    );
     expect(section.rows).toHaveLength(4 * 2);
     expect(section.rows.filter((row) => row.is_gap).map((row) => row.day)).toEqual(['2026-10-12', '2026-10-13']);
   });

@@ -3,7 +3,7 @@ import { UsageError } from '../../lib/errors.js';
 import type { Database } from '../../lib/lake/duckdb.js';
 import { drift, parseSeverity } from '../../reports/drift.js';
 import { renderSections } from '../../reports/section.js';
-import { WINDOW, createFixtureLake } from './fixture-lake.js';
+import { createFixtureLake, WINDOW } from './fixture-lake.js';
 
 let db: Database;
 

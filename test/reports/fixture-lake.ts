@@ -6,7 +6,7 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseConfig } from '../../lib/config/load.js';
-import { type RunContext, createContext } from '../../lib/context.js';
+import { createContext, type RunContext } from '../../lib/context.js';
 import { type Database, openDatabase } from '../../lib/lake/duckdb.js';
 import { createMemoryLogger } from '../../lib/log.js';
 
@@ -42,12 +42,78 @@ const BOB = 'arn:aws:sts::422222222222:assumed-role/AWSReservedSSO_DataScientist
 const ETL = 'arn:aws:sts::411111111111:assumed-role/reporting-etl/session-1';
 
 export const ACCESSES: readonly Access[] = [
-  { id: 'a1', at: '2026-10-02 09:00:00', query: 'q1', who: 'alice.wong', account: '411111111111', domain: 'analytics', table: 'sales_db.customers', text: TRICKY_QUERY, bytes: 5_242_880, outcome: 'allowed' },
-  { id: 'a2', at: '2026-10-05 10:30:00', query: 'q2', who: 'bob.lee', account: '422222222222', domain: 'data-science', table: 'sales_db.customers', text: 'select * from sales_db.customers', bytes: 1_073_741_824, outcome: 'allowed' },
-  { id: 'a3', at: '2026-10-06 11:00:00', query: 'q3', who: 'bob.lee', account: '422222222222', domain: 'data-science', table: 'sales_db.customers', text: 'select country from sales_db.customers', bytes: 2048, outcome: 'denied' },
-  { id: 'a4', at: '2026-10-07 12:00:00', query: 'q4', who: 'reporting-etl', account: '411111111111', domain: 'analytics', table: 'sales_db.orders', text: 'select order_id, amount from sales_db.orders', bytes: 10_485_760, outcome: 'allowed' },
-  { id: 'a5', at: '2026-09-20 08:00:00', query: 'q5', who: 'alice.wong', account: '411111111111', domain: 'analytics', table: 'sales_db.customers', text: 'select email from sales_db.customers', bytes: 100, outcome: 'allowed' },
-  { id: 'a6', at: '2026-10-08 08:00:00', query: 'q6', who: 'alice.wong', account: '411111111111', domain: 'analytics', table: 'sales_db.customers', text: null, bytes: 100, outcome: 'allowed' },
+  {
+    id: 'a1',
+    at: '2026-10-02 09:00:00',
+    query: 'q1',
+    who: 'alice.wong',
+    account: '411111111111',
+    domain: 'analytics',
+    table: 'sales_db.customers',
+    text: TRICKY_QUERY,
+    bytes: 5_242_880,
+    outcome: 'allowed',
+  },
+  {
+    id: 'a2',
+    at: '2026-10-05 10:30:00',
+    query: 'q2',
+    who: 'bob.lee',
+    account: '422222222222',
+    domain: 'data-science',
+    table: 'sales_db.customers',
+    text: 'select * from sales_db.customers',
+    bytes: 1_073_741_824,
+    outcome: 'allowed',
+  },
+  {
+    id: 'a3',
+    at: '2026-10-06 11:00:00',
+    query: 'q3',
+    who: 'bob.lee',
+    account: '422222222222',
+    domain: 'data-science',
+    table: 'sales_db.customers',
+    text: 'select country from sales_db.customers',
+    bytes: 2048,
+    outcome: 'denied',
+  },
+  {
+    id: 'a4',
+    at: '2026-10-07 12:00:00',
+    query: 'q4',
+    who: 'reporting-etl',
+    account: '411111111111',
+    domain: 'analytics',
+    table: 'sales_db.orders',
+    text: 'select order_id, amount from sales_db.orders',
+    bytes: 10_485_760,
+    outcome: 'allowed',
+  },
+  {
+    id: 'a5',
+    at: '2026-09-20 08:00:00',
+    query: 'q5',
+    who: 'alice.wong',
+    account: '411111111111',
+    domain: 'analytics',
+    table: 'sales_db.customers',
+    text: 'select email from sales_db.customers',
+    bytes: 100,
+    outcome: 'allowed',
+  },
+  {
+    id: 'a6',
+    at: '2026-10-08 08:00:00',
+    query: 'q6',
+    who: 'alice.wong',
+    account: '411111111111',
+    domain: 'analytics',
+    table: 'sales_db.customers',
+    text: null,
+    bytes: 100,
+    outcome: 'allowed',
+  },
 ];
 
 const ARNS: Record<string, string> = { 'alice.wong': ALICE, 'bob.lee': BOB, 'reporting-etl': ETL };
@@ -62,10 +128,34 @@ function accessValues(access: Access): string {
   const [database, table] = access.table.split('.') as [string, string];
   const human = access.who === 'reporting-etl' ? null : access.who;
   return [
-    access.id, access.at, access.query, access.who, ARNS[access.who] as string, human ? 'human' : 'service', human, human ? 'Analyst' : null,
-    access.account, `${access.domain}-prod`, access.domain, 'athena', 'primary', access.text, 'DML', access.outcome === 'allowed' ? 'SUCCEEDED' : 'FAILED',
-    access.bytes, database, table, access.table, `arn:aws:glue:us-east-1:311111111111:table/${database}/${table}`, '311111111111', 'sales',
-    access.outcome, access.outcome === 'denied' ? 'AccessDenied' : null, false, null, `shared-${access.id}`,
+    access.id,
+    access.at,
+    access.query,
+    access.who,
+    ARNS[access.who] as string,
+    human ? 'human' : 'service',
+    human,
+    human ? 'Analyst' : null,
+    access.account,
+    `${access.domain}-prod`,
+    access.domain,
+    'athena',
+    'primary',
+    access.text,
+    'DML',
+    access.outcome === 'allowed' ? 'SUCCEEDED' : 'FAILED',
+    access.bytes,
+    database,
+    table,
+    access.table,
+    `arn:aws:glue:us-east-1:311111111111:table/${database}/${table}`,
+    '311111111111',
+    'sales',
+    access.outcome,
+    access.outcome === 'denied' ? 'AccessDenied' : null,
+    false,
+    null,
+    `shared-${access.id}`,
   ]
     .map((value) => lit(value as string | number | boolean | null))
     .concat(`['ev-${access.id}']`)
@@ -158,7 +248,10 @@ export interface FixtureLake {
 
 export async function createFixtureLake(): Promise<FixtureLake> {
   const root = await mkdtemp(join(tmpdir(), 'mw-reports-'));
-  const config = parseConfig(`lake: ${root}\nnow: ${NOW.toISOString()}\norganization:\n  id: o-n1mbusc4rt\n`, join(root, 'meshwatch.config.yaml'));
+  const config = parseConfig(
+    `lake: ${root}\nnow: ${NOW.toISOString()}\norganization:\n  id: o-n1mbusc4rt\n`,
+    join(root, 'meshwatch.config.yaml'),
+  );
   const ctx = createContext(config, createMemoryLogger());
   const db = await openDatabase(ctx.layout.databaseFile);
   try {

@@ -3,7 +3,7 @@ import { UsageError } from '../../lib/errors.js';
 import type { Database } from '../../lib/lake/duckdb.js';
 import { health, healthBreaches } from '../../reports/health.js';
 import { renderSections } from '../../reports/section.js';
-import { WINDOW, createFixtureLake } from './fixture-lake.js';
+import { createFixtureLake, WINDOW } from './fixture-lake.js';
 
 let db: Database;
 
@@ -20,11 +20,19 @@ describe('health', () => {
       ['marketing.campaigns', 'late', 0, false],
       ['sales.customers', 'fresh', 0, false],
     ]);
-    expect(section.rows[0]).toMatchObject({ last_update_at: '2026-10-29T12:00:00.000Z', lag_hours: 36, completeness: 0.9333, owner: 'sales-team', consumers_30d: 3 });
+    expect(section.rows[0]).toMatchObject({
+      last_update_at: '2026-10-29T12:00:00.000Z',
+      lag_hours: 36,
+      completeness: 0.9333,
+      owner: 'sales-team',
+      consumers_30d: 3,
+    });
   });
 
   it('counts a breach that started before the window but ends inside it', async () => {
-    const section = await health(db, { window: { since: new Date('2026-09-28T12:00:00Z'), until: new Date('2026-10-01T00:00:00Z') } });
+    const section = await health(db, {
+      window: { since: new Date('2026-09-28T12:00:00Z'), until: new Date('2026-10-01T00:00:00Z') },
+    });
     expect(section.rows.find((row) => row.product === 'sales.orders')?.breaches).toBe(1);
   });
 

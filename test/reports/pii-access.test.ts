@@ -3,7 +3,7 @@ import { UsageError } from '../../lib/errors.js';
 import type { Database } from '../../lib/lake/duckdb.js';
 import { parsePiiGrouping, piiAccess, piiSections } from '../../reports/pii-access.js';
 import { renderSections } from '../../reports/section.js';
-import { WINDOW, createFixtureLake } from './fixture-lake.js';
+import { createFixtureLake, WINDOW } from './fixture-lake.js';
 
 let db: Database;
 
@@ -16,7 +16,12 @@ describe('piiAccess', () => {
   it('lists the allowed PII reads of the window, not denied attempts or reads outside it', async () => {
     const report = await piiAccess(db, { window: WINDOW });
     expect(report.accesses.rows.map((row) => row.query_id)).toEqual(['q1', 'q2', 'q6']);
-    expect(report.accesses.rows[1]).toMatchObject({ principal: 'bob.lee', grant_path: 'named_grant', is_new_reader: true, pii_columns: ['email'] });
+    expect(report.accesses.rows[1]).toMatchObject({
+      principal: 'bob.lee',
+      grant_path: 'named_grant',
+      is_new_reader: true,
+      pii_columns: ['email'],
+    });
   });
 
   it('includes denied attempts when asked', async () => {
@@ -71,8 +76,12 @@ describe('piiSections', () => {
 
   it('writes the accesses as CSV by default and a grouping with --by', async () => {
     const report = await piiAccess(db, { window: WINDOW });
-    expect(renderSections(piiSections(report, 'csv'), 'csv').split('\r\n')[0]).toMatch(/^event_time,table,producer_domain,principal,/);
-    expect(renderSections(piiSections(report, 'csv', 'table'), 'csv').split('\r\n')[0]).toMatch(/^table,producer_domain,accesses,/);
+    expect(renderSections(piiSections(report, 'csv'), 'csv').split('\r\n')[0]).toMatch(
+      /^event_time,table,producer_domain,principal,/,
+    );
+    expect(renderSections(piiSections(report, 'csv', 'table'), 'csv').split('\r\n')[0]).toMatch(
+      /^table,producer_domain,accesses,/,
+    );
   });
 
   it('says so when the window holds no PII access', async () => {

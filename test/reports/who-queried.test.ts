@@ -3,7 +3,7 @@ import { UsageError } from '../../lib/errors.js';
 import type { Database } from '../../lib/lake/duckdb.js';
 import { renderSections } from '../../reports/section.js';
 import { parseTableTarget, whoQueried } from '../../reports/who-queried.js';
-import { TRICKY_QUERY, WINDOW, createFixtureLake } from './fixture-lake.js';
+import { createFixtureLake, TRICKY_QUERY, WINDOW } from './fixture-lake.js';
 
 let db: Database;
 
@@ -38,7 +38,18 @@ describe('whoQueried', () => {
       query: TRICKY_QUERY,
     });
     expect(section.columns.map((column) => column.name)).toEqual([
-      'event_time', 'table', 'principal', 'principal_arn', 'account_id', 'domain', 'service', 'query_id', 'query', 'bytes_scanned', 'outcome', 'grant_path',
+      'event_time',
+      'table',
+      'principal',
+      'principal_arn',
+      'account_id',
+      'domain',
+      'service',
+      'query_id',
+      'query',
+      'bytes_scanned',
+      'outcome',
+      'grant_path',
     ]);
   });
 
@@ -48,7 +59,10 @@ describe('whoQueried', () => {
   });
 
   it('lists every table a principal touched, leaving grant_path empty for non-PII tables', async () => {
-    const section = await whoQueried(db, { principal: 'reporting-etl', window: { since: new Date('2026-09-01T00:00:00Z'), until: WINDOW.until } });
+    const section = await whoQueried(db, {
+      principal: 'reporting-etl',
+      window: { since: new Date('2026-09-01T00:00:00Z'), until: WINDOW.until },
+    });
     expect(section.rows).toHaveLength(1);
     expect(section.rows[0]).toMatchObject({ table: 'sales_db.orders', grant_path: null });
   });
@@ -79,7 +93,9 @@ describe('whoQueried', () => {
   it('says so in one line when nothing matched, and prints [] as JSON', async () => {
     const window = { since: new Date('2026-10-20T00:00:00Z'), until: WINDOW.until };
     const section = await whoQueried(db, { target: 'sales_db.customers', window });
-    expect(renderSections([section], 'table')).toBe('no accesses to sales_db.customers between 2026-10-20T00:00:00Z and 2026-10-31T00:00:00Z\n');
+    expect(renderSections([section], 'table')).toBe(
+      'no accesses to sales_db.customers between 2026-10-20T00:00:00Z and 2026-10-31T00:00:00Z\n',
+    );
     expect(JSON.parse(renderSections([section], 'json'))).toEqual([]);
     expect(renderSections([section], 'csv').split('\r\n')[0]).toBe(
       'event_time,table,principal,principal_arn,account_id,domain,service,query_id,query,bytes_scanned,outcome,grant_path',

@@ -8,6 +8,7 @@ import { quoteIdentifier } from '../../lib/lake/duckdb.js';
 import { buildModels } from './build.js';
 import { upstreamOf } from './graph.js';
 import type { FixedRowsTest, Model } from './model.js';
+import { type MacroFile, createMacros, loadMacros } from './macros.js';
 import { type ParamValue, overrideParams } from './params.js';
 import { createEmptySourceTable } from './source-tables.js';
 import { SOURCES } from './sources.js';
@@ -28,10 +29,12 @@ export async function runFixedRowsTest(
   test: FixedRowsTest,
   models: readonly Model[],
   baseParams: ReadonlyMap<string, ParamValue>,
+  macros?: readonly MacroFile[],
 ): Promise<FixedRowsResult> {
   const db = await openDatabase(':memory:', { threads: 1 });
   try {
     await db.run("SET TimeZone = 'UTC'");
+    await createMacros(db, macros ?? (await loadMacros()));
     for (const source of SOURCES) {
       await createEmptySourceTable(db, source);
       await insertRows(db, sourceTableName(source.name), test.given[source.name] ?? []);
@@ -51,7 +54,7 @@ export async function runFixedRowsTest(
     const rows = await db.all(`SELECT ${select} FROM ${quoteIdentifier(model.name)}`);
     const actual = columns.length > 0 ? sortRows(rows.map(normaliseRow)) : rows.length && Number(rows[0]?.n) === 0 ? [] : rows;
     const expected = sortRows(test.expect.map((row) => normaliseRow(Object.fromEntries(columns.map((column) => [column, row[column] ?? null])))));
-    const passed = JSON.stringify(actual) === JSON.stringify(expected);
+    const passed = rowsMatch(actual, expected);
     return { model: model.name, test: test.name, passed, expected, actual };
   } catch (error) {
     return failure(model, test, (error as Error).message);
@@ -70,7 +73,7 @@ const TIMESTAMP_TEXT = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-
 export function normaliseValue(value: unknown): unknown {
   if (value === undefined || value === null) return null;
   if (value instanceof Date) return value.toISOString();
-  if (typeof value === 'number') return Math.round(value * 1e6) / 1e6;
+  if (typeof value === 'number') return value;
   if (typeof value === 'string' && TIMESTAMP_TEXT.test(value)) {
     const withZone = /Z|[+-]\d{2}:?\d{2}$/.test(value) ? value : `${value.replace(' ', 'T')}Z`;
     const time = Date.parse(withZone);
@@ -87,8 +90,26 @@ function normaliseRow(row: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.keys(row).sort().map((key) => [key, normaliseValue(row[key])]));
 }
 
+/** Sorts rows by their text with numbers at 6 significant digits, so near-equal rows pair up. */
 function sortRows(rows: Record<string, unknown>[]): Record<string, unknown>[] {
-  return rows.map((row) => [JSON.stringify(row), row] as const).sort(([a], [b]) => a.localeCompare(b)).map(([, row]) => row);
+  const key = (row: Record<string, unknown>) =>
+    JSON.stringify(row, (_name, value) => (typeof value === 'number' ? Number(value.toPrecision(6)) : value));
+  return rows.map((row) => [key(row), row] as const).sort(([a], [b]) => a.localeCompare(b)).map(([, row]) => row);
+}
+
+/** Equal rows, numbers within a relative 1e-6 (money and hours computed in floating point). */
+export function rowsMatch(actual: unknown, expected: unknown): boolean {
+  if (typeof actual === 'number' && typeof expected === 'number') {
+    return Math.abs(actual - expected) <= 1e-9 + 1e-6 * Math.max(Math.abs(actual), Math.abs(expected));
+  }
+  if (Array.isArray(actual) && Array.isArray(expected)) {
+    return actual.length === expected.length && actual.every((item, index) => rowsMatch(item, expected[index]));
+  }
+  if (actual && expected && typeof actual === 'object' && typeof expected === 'object') {
+    const keys = new Set([...Object.keys(actual), ...Object.keys(expected)]);
+    return [...keys].every((key) => rowsMatch((actual as Record<string, unknown>)[key], (expected as Record<string, unknown>)[key]));
+  }
+  return actual === expected;
 }
 
 export async function runAllFixedRowsTests(
@@ -96,8 +117,9 @@ export async function runAllFixedRowsTests(
   params: ReadonlyMap<string, ParamValue>,
 ): Promise<FixedRowsResult[]> {
   const results: FixedRowsResult[] = [];
+  const macros = await loadMacros();
   for (const model of models) {
-    for (const test of model.metadata.tests) results.push(await runFixedRowsTest(model, test, models, params));
+    for (const test of model.metadata.tests) results.push(await runFixedRowsTest(model, test, models, params, macros));
   }
   return results;
 }

@@ -25,7 +25,7 @@ export async function createSourceTables(db: Database, rowsFor: (source: SourceD
   const results: SourceTableResult[] = [];
   for (const source of SOURCES) {
     const target = quoteIdentifier(sourceTableName(source.name));
-    await db.run(`DROP VIEW IF EXISTS ${target}; DROP TABLE IF EXISTS ${target}`);
+    await dropRelation(db, sourceTableName(source.name));
     if (source.kind === 'dataset' && relations.has(source.name)) {
       const available = await columnsOf(db, source.name);
       await db.run(`CREATE VIEW ${target} AS SELECT ${castList(source.columns, available)} FROM ${quoteIdentifier(source.name)}`);
@@ -45,7 +45,19 @@ export async function createEmptySourceTable(db: Database, source: SourceDefinit
   const columns = Object.entries(source.columns)
     .map(([name, type]) => `${quoteIdentifier(name)} ${type}`)
     .join(', ');
-  await db.run(`DROP VIEW IF EXISTS ${target}; DROP TABLE IF EXISTS ${target}; CREATE TABLE ${target} (${columns})`);
+  await dropRelation(db, sourceTableName(source.name));
+  await db.run(`CREATE TABLE ${target} (${columns})`);
+}
+
+/** Drops a table or view of that name, whichever it is (DuckDB refuses DROP VIEW on a table). */
+export async function dropRelation(db: Database, name: string): Promise<void> {
+  const rows = await db.all<{ table_type: string }>(
+    `SELECT table_type FROM information_schema.tables WHERE table_schema = 'main' AND table_name = $name`,
+    { name },
+  );
+  for (const row of rows) {
+    await db.run(`DROP ${row.table_type === 'VIEW' ? 'VIEW' : 'TABLE'} ${quoteIdentifier(name)}`);
+  }
 }
 
 async function columnsOf(db: Database, relation: string): Promise<Set<string>> {

@@ -28,7 +28,8 @@ export async function lakeFingerprint(layout: LakeLayout, models: readonly Model
       hash.update(`${file}\t${info.size}\t${info.mtimeMs}\n`);
     }
   }
-  for (const model of models) hash.update(`${model.name}\n${model.sql}\n${JSON.stringify(model.metadata.columns)}\n`);
+  const byName = [...models].sort((a, b) => a.name.localeCompare(b.name));
+  for (const model of byName) hash.update(`${model.name}\n${model.sql}\n${JSON.stringify(model.metadata.columns)}\n`);
   hash.update(JSON.stringify(configPart));
   return hash.digest('hex');
 }

@@ -1,4 +1,4 @@
-import { describeLake } from '../../loaders/meta.js';
 import { emitValue } from '../../loaders/emit.js';
+import { describeLake } from '../../loaders/meta.js';
 
 await emitValue(await describeLake());

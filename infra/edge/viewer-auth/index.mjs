@@ -67,7 +67,7 @@ export function withHtmlPath(request) {
 
 function safePath(state) {
   // Only a local path: never let the state send the viewer to another site.
-  return state && state.startsWith('/') && !state.startsWith('//') ? state : '/';
+  return state?.startsWith('/') && !state.startsWith('//') ? state : '/';
 }
 
 function header(request, name) {
@@ -93,7 +93,10 @@ function decodeJson(part) {
 }
 
 function redirect(location, cookies) {
-  const headers = { location: [{ key: 'Location', value: location }], 'cache-control': [{ key: 'Cache-Control', value: 'no-store' }] };
+  const headers = {
+    location: [{ key: 'Location', value: location }],
+    'cache-control': [{ key: 'Cache-Control', value: 'no-store' }],
+  };
   if (cookies.length > 0) headers['set-cookie'] = cookies.map((value) => ({ key: 'Set-Cookie', value }));
   return { status: '302', statusDescription: 'Found', headers };
 }
@@ -122,7 +125,12 @@ async function loadRuntime() {
       const response = await fetch(`https://${settings.domain}/oauth2/token`, {
         method: 'POST',
         headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams({ grant_type: 'authorization_code', client_id: settings.clientId, code, redirect_uri: redirectUri }),
+        body: new URLSearchParams({
+          grant_type: 'authorization_code',
+          client_id: settings.clientId,
+          code,
+          redirect_uri: redirectUri,
+        }),
       });
       return response.ok ? (await response.json()).id_token : null;
     },

@@ -92,12 +92,10 @@ async function servedPages(store: SampleApiStore, entry: ManifestEntry, request:
   const narrowed = pages
     .map((page) => ({
       ...page,
-      ResultsByTime: ((page.ResultsByTime as { TimePeriod?: { Start?: string } }[] | undefined) ?? []).filter(
-        (result) => {
-          const start = result.TimePeriod?.Start ?? '';
-          return start >= (period.Start as string) && start < (period.End as string);
-        },
-      ),
+      ResultsByTime: ((page.ResultsByTime as { TimePeriod?: { Start?: string } }[] | undefined) ?? []).filter((result) => {
+        const start = result.TimePeriod?.Start ?? '';
+        return start >= (period.Start as string) && start < (period.End as string);
+      }),
     }))
     .filter((page) => page.ResultsByTime.length > 0);
   return narrowed.length > 0 ? narrowed : [{ ...pages[0], ResultsByTime: [] }];

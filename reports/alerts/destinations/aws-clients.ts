@@ -24,7 +24,9 @@ function clientSettings(config: AwsSettings, region: string, credentials?: AwsCr
 }
 
 export function cloudWatchClient(config: AwsSettings, region: string, credentials?: AwsCredentials): CloudWatchClient {
-  return new CloudWatchClient(clientSettings(config, region, credentials));
+  // Uncompressed bodies: a batch of 1000 points is a few hundred KB, well inside the 1 MB request
+  // limit, and local test services (the fake AWS) read plain JSON only.
+  return new CloudWatchClient({ ...clientSettings(config, region, credentials), disableRequestCompression: true });
 }
 
 export function snsClient(config: AwsSettings, region: string, credentials?: AwsCredentials): SNSClient {

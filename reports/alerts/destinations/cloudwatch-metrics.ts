@@ -36,7 +36,9 @@ export function cloudWatchSink(
       let requests = 0;
       for (let start = 0; start < data.length; start += METRICS_PER_REQUEST) {
         try {
-          await client.send(new PutMetricDataCommand({ Namespace: namespace, MetricData: data.slice(start, start + METRICS_PER_REQUEST) }));
+          await client.send(
+            new PutMetricDataCommand({ Namespace: namespace, MetricData: data.slice(start, start + METRICS_PER_REQUEST) }),
+          );
         } catch (error) {
           throw deliveryErrorFromAws(name, 'cloudwatch:PutMetricData', error);
         }

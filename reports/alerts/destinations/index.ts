@@ -43,7 +43,9 @@ export function createDestinations(ctx: Pick<RunContext, 'config' | 'layout'>, o
         destinations.push(stdoutDestination(config));
         break;
       case 'jsonl':
-        destinations.push(jsonlFileDestination(config, config.path ? resolveFromConfig(ctx.config.file, config.path) : defaultJsonlPath(ctx)));
+        destinations.push(
+          jsonlFileDestination(config, config.path ? resolveFromConfig(ctx.config.file, config.path) : defaultJsonlPath(ctx)),
+        );
         break;
       case 'webhook':
       case 'slack':

@@ -47,7 +47,10 @@ export function snsDestination(config: SnsConfig, client: SNSClient): Destinatio
 
 /** Printable ASCII only, one line, at most 100 characters. */
 export function snsSubject(text: string): string {
-  const ascii = text.replace(/[\r\n\t]+/g, ' ').replace(/[^\x20-\x7e]/g, '?').trim();
+  const ascii = text
+    .replace(/[\r\n\t]+/g, ' ')
+    .replace(/[^\x20-\x7e]/g, '?')
+    .trim();
   return ascii.length <= SNS_SUBJECT_MAX ? ascii : `${ascii.slice(0, SNS_SUBJECT_MAX - 3)}...`;
 }
 

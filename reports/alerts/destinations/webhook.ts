@@ -63,7 +63,8 @@ async function postWithRetries(url: string, body: string, idempotencyKey: string
         hint: 'a 4xx means the request is wrong for this receiver (URL revoked, payload refused); fix the destination config',
       });
     }
-    if (attempt < config.max_attempts) await sleep(Math.min(config.retry_base_ms * 2 ** (attempt - 1), outcome.retryAfterMs ?? MAX_DELAY_MS, MAX_DELAY_MS));
+    if (attempt < config.max_attempts)
+      await sleep(Math.min(config.retry_base_ms * 2 ** (attempt - 1), outcome.retryAfterMs ?? MAX_DELAY_MS, MAX_DELAY_MS));
   }
   throw new DeliveryError(`destination ${name} failed after ${config.max_attempts} attempts: ${lastProblem}`, false, {
     context: { destination: name, attempts: config.max_attempts },
@@ -93,7 +94,12 @@ async function postOnce(url: string, body: string, idempotencyKey: string, timeo
   const problem = `HTTP ${response.status}${text ? ` ${text}` : ''}`;
   const retryable = response.status >= 500 || RETRYABLE_STATUS.has(response.status);
   const retryAfter = Number(response.headers.get('retry-after'));
-  return { ok: false, retryable, problem, ...(Number.isFinite(retryAfter) && retryAfter > 0 ? { retryAfterMs: retryAfter * 1000 } : {}) };
+  return {
+    ok: false,
+    retryable,
+    problem,
+    ...(Number.isFinite(retryAfter) && retryAfter > 0 ? { retryAfterMs: retryAfter * 1000 } : {}),
+  };
 }
 
 /** Slack incoming-webhook body: `text` for notifications and clients without blocks, blocks for the rest. */

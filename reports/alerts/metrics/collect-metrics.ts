@@ -3,7 +3,7 @@
  * folder (freshness lag, PII reads, grant drift, domain cost), each declaring its input marts in a
  * `-- inputs:` line so a missing mart skips the family instead of failing the run.
  */
-import { readFile, readdir } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AlertError } from '../../../lib/errors.js';
@@ -26,7 +26,9 @@ export interface CollectedMetrics {
 
 export async function collectMetrics(db: Database, now: Date, dir: string = METRICS_DIR): Promise<CollectedMetrics> {
   const files = (await readdir(dir)).filter((file) => file.endsWith('.sql')).sort();
-  const present = new Set((await db.all<{ name: string }>('SELECT DISTINCT table_name AS name FROM information_schema.tables')).map((row) => row.name));
+  const present = new Set(
+    (await db.all<{ name: string }>('SELECT DISTINCT table_name AS name FROM information_schema.tables')).map((row) => row.name),
+  );
   const points: MetricPoint[] = [];
   const skipped: string[] = [];
   for (const file of files) {
@@ -43,13 +45,19 @@ export async function collectMetrics(db: Database, now: Date, dir: string = METR
 
 function inputsOf(sql: string): string[] {
   const line = /^--\s*inputs:\s*(.+)$/m.exec(sql);
-  return line ? (line[1] as string).split(',').map((name) => name.trim()).filter(Boolean) : [];
+  return line
+    ? (line[1] as string)
+        .split(',')
+        .map((name) => name.trim())
+        .filter(Boolean)
+    : [];
 }
 
 async function runMetricQuery(db: Database, file: string, sql: string, now: Date): Promise<MetricPoint[]> {
   let rows: Record<string, unknown>[];
   try {
-    rows = await db.all(sql, { now: now.toISOString() });
+    // DuckDB refuses parameters a statement does not use.
+    rows = await db.all(sql, sql.includes('$now') ? { now: now.toISOString() } : {});
   } catch (cause) {
     throw new AlertError(`metric query ${file} failed`, { cause, context: { file: join(METRICS_DIR, file) } });
   }

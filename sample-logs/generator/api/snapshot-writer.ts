@@ -26,7 +26,14 @@ export class SnapshotWriter {
    * `discriminator` tells apart several recordings of one operation (e.g. per table).
    */
   paged(
-    meta: { service: string; operation: string; account: string; region: string; request: Record<string, unknown>; discriminator?: string },
+    meta: {
+      service: string;
+      operation: string;
+      account: string;
+      region: string;
+      request: Record<string, unknown>;
+      discriminator?: string;
+    },
     listKey: string,
     items: readonly unknown[],
     pageSize: number,
@@ -42,7 +49,14 @@ export class SnapshotWriter {
 
   /** Writes the given page bodies, linking them with `tokenKey`. */
   pages(
-    meta: { service: string; operation: string; account: string; region: string; request: Record<string, unknown>; discriminator?: string },
+    meta: {
+      service: string;
+      operation: string;
+      account: string;
+      region: string;
+      request: Record<string, unknown>;
+      discriminator?: string;
+    },
     bodies: Record<string, unknown>[],
     tokenKey = 'NextToken',
   ): void {
@@ -53,11 +67,18 @@ export class SnapshotWriter {
       const page = next ? { ...body, [tokenKey]: `${safe(meta.operation)}.page-${index + 2}.${tokenFor(stem)}` } : body;
       const path = join(this.apiDir, paths[index]!);
       mkdirSync(dirname(path), { recursive: true });
-      const text = `${JSON.stringify(page, null, 1)}\n`;
+      const text = `${JSON.stringify(page)}\n`;
       writeFileSync(path, text);
       this.bytes += Buffer.byteLength(text);
     });
-    this.entries.push({ service: meta.service, operation: meta.operation, account: meta.account, region: meta.region, request: meta.request, pages: paths });
+    this.entries.push({
+      service: meta.service,
+      operation: meta.operation,
+      account: meta.account,
+      region: meta.region,
+      request: meta.request,
+      pages: paths,
+    });
   }
 
   writeManifest(): void {

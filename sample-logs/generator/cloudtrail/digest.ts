@@ -48,7 +48,12 @@ export class DigestSigner {
     return JSON.stringify(
       {
         PublicKeyList: [
-          { Value: this.publicDer.toString('base64'), ValidityStartTime: epochSeconds(validFromMs), ValidityEndTime: epochSeconds(validToMs), Fingerprint: this.fingerprint },
+          {
+            Value: this.publicDer.toString('base64'),
+            ValidityStartTime: epochSeconds(validFromMs),
+            ValidityEndTime: epochSeconds(validToMs),
+            Fingerprint: this.fingerprint,
+          },
         ],
       },
       null,

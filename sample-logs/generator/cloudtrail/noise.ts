@@ -4,11 +4,19 @@
  * reads (global, us-east-1 only). Mixed eventVersions 1.05–1.10, `null` requestParameters, string
  * booleans. Events come in bursts so objects hold tens of records, as CloudTrail delivers them.
  */
-import { type Actor, PEOPLE, callerArn, iamArn, role, sso } from '../actors.js';
+import { type Actor, callerArn, iamArn, PEOPLE, role, sso } from '../actors.js';
 import { type Account, PRIMARY_REGION } from '../org.js';
 import { Rng } from '../prng.js';
-import { MINUTE, iso } from '../time.js';
-import { type CloudTrailRecord, CONSOLE_USER_AGENT, SDK_USER_AGENT, envelope, identityOf, serviceIdentity, sourceIpOf } from './record.js';
+import { iso, MINUTE } from '../time.js';
+import {
+  type CloudTrailRecord,
+  CONSOLE_USER_AGENT,
+  envelope,
+  identityOf,
+  SDK_USER_AGENT,
+  serviceIdentity,
+  sourceIpOf,
+} from './record.js';
 
 /** The nested date style some services use inside responseElements ("Oct 1, 2026, 1:00:00 AM"). */
 function awsDisplayDate(ms: number): string {
@@ -23,12 +31,20 @@ function awsDisplayDate(ms: number): string {
 function actorsOf(account: Account): Actor[] {
   const local = Object.values(PEOPLE).filter((actor) => actor.accountId === account.id);
   if (local.length > 0) return local;
-  return [sso(account.id, 'platform.oncall', 'AdministratorAccess'), role(account.id, 'OrganizationAccountAccessRole', 'platform-automation')];
+  return [
+    sso(account.id, 'platform.oncall', 'AdministratorAccess'),
+    role(account.id, 'OrganizationAccountAccessRole', 'platform-automation'),
+  ];
 }
 
 type Template = (ctx: { account: Account; region: string; atMs: number; rng: Rng; actor: Actor }) => CloudTrailRecord;
 
-const base = (ctx: { account: Account; region: string; atMs: number; rng: Rng }, version: string, source: string, name: string) => ({
+const base = (
+  ctx: { account: Account; region: string; atMs: number; rng: Rng },
+  version: string,
+  source: string,
+  name: string,
+) => ({
   eventVersion: version,
   atMs: ctx.atMs,
   eventSource: source,
@@ -49,8 +65,15 @@ const assumeRole: Template = (ctx) => {
     userAgent: service,
     requestParameters: { roleArn: target, roleSessionName: ctx.rng.hex(12), durationSeconds: 3600 },
     responseElements: {
-      credentials: { accessKeyId: `ASIA${ctx.rng.upper(16)}`, sessionToken: ctx.rng.base62(40), expiration: awsDisplayDate(ctx.atMs + 3_600_000) },
-      assumedRoleUser: { assumedRoleId: `AROA${ctx.rng.upper(17)}:${ctx.rng.hex(12)}`, arn: target.replace(':iam::', ':sts::').replace(':role/', ':assumed-role/') },
+      credentials: {
+        accessKeyId: `ASIA${ctx.rng.upper(16)}`,
+        sessionToken: ctx.rng.base62(40),
+        expiration: awsDisplayDate(ctx.atMs + 3_600_000),
+      },
+      assumedRoleUser: {
+        assumedRoleId: `AROA${ctx.rng.upper(17)}:${ctx.rng.hex(12)}`,
+        arn: target.replace(':iam::', ':sts::').replace(':role/', ':assumed-role/'),
+      },
     },
     resources: [{ accountId: ctx.account.id, type: 'AWS::IAM::Role', ARN: target }],
     sharedEventId: ctx.rng.uuid(),
@@ -76,7 +99,8 @@ const s3Bucket: Template = (ctx) => {
     ...base(ctx, '1.09', 's3.amazonaws.com', ctx.rng.pick(['GetBucketLocation', 'GetBucketAcl', 'GetBucketVersioning'])),
     userIdentity: identityOf(ctx.actor, ctx.atMs),
     sourceIPAddress: sourceIpOf(ctx.actor),
-    userAgent: '[S3Console/0.4, aws-internal/3 aws-sdk-java/1.12.750 Linux/5.10.225 OpenJDK_64-Bit_Server_VM/25.422-b05 java/1.8.0_422 vendor/Oracle_Corporation cfg/retry-mode/standard]',
+    userAgent:
+      '[S3Console/0.4, aws-internal/3 aws-sdk-java/1.12.750 Linux/5.10.225 OpenJDK_64-Bit_Server_VM/25.422-b05 java/1.8.0_422 vendor/Oracle_Corporation cfg/retry-mode/standard]',
     requestParameters: { bucketName: bucket, Host: `${bucket}.s3.${ctx.region}.amazonaws.com`, location: '' },
     responseElements: null,
     additionalEventData: {
@@ -95,7 +119,12 @@ const s3Bucket: Template = (ctx) => {
 
 const ec2Describe: Template = (ctx) =>
   envelope({
-    ...base(ctx, '1.10', 'ec2.amazonaws.com', ctx.rng.pick(['DescribeInstances', 'DescribeVolumes', 'DescribeSecurityGroups', 'DescribeVpcs'])),
+    ...base(
+      ctx,
+      '1.10',
+      'ec2.amazonaws.com',
+      ctx.rng.pick(['DescribeInstances', 'DescribeVolumes', 'DescribeSecurityGroups', 'DescribeVpcs']),
+    ),
     userIdentity: identityOf(ctx.actor, ctx.atMs),
     sourceIPAddress: sourceIpOf(ctx.actor),
     userAgent: ctx.actor.kind === 'sso' ? CONSOLE_USER_AGENT : SDK_USER_AGENT,
@@ -113,7 +142,10 @@ const kmsDecrypt: Template = (ctx) => {
     userIdentity: { ...identityOf(ctx.actor, ctx.atMs, 's3.amazonaws.com') },
     sourceIPAddress: 's3.amazonaws.com',
     userAgent: 's3.amazonaws.com',
-    requestParameters: { encryptionAlgorithm: 'SYMMETRIC_DEFAULT', encryptionContext: { 'aws:s3:arn': `arn:aws:s3:::nimbuscart-${ctx.account.domain}-lake` } },
+    requestParameters: {
+      encryptionAlgorithm: 'SYMMETRIC_DEFAULT',
+      encryptionContext: { 'aws:s3:arn': `arn:aws:s3:::nimbuscart-${ctx.account.domain}-lake` },
+    },
     responseElements: null,
     resources: [{ accountId: ctx.account.id, type: 'AWS::KMS::Key', ARN: key }],
     readOnly: true,
@@ -125,6 +157,8 @@ const consoleLogin: Template = (ctx) => {
   const human = ctx.actor.kind === 'role' ? sso(ctx.account.id, 'platform.oncall', 'AdministratorAccess') : ctx.actor;
   return envelope({
     ...base(ctx, '1.05', 'signin.amazonaws.com', 'ConsoleLogin'),
+    // Real sign-in events carry no request id.
+    requestId: null,
     region: PRIMARY_REGION,
     userIdentity: identityOf(human, ctx.atMs),
     sourceIPAddress: sourceIpOf(human),
@@ -148,7 +182,16 @@ const iamRead: Template = (ctx) =>
     readOnly: true,
   });
 
-const REGIONAL: readonly Template[] = [assumeRole, assumeRole, getCallerIdentity, s3Bucket, ec2Describe, ec2Describe, kmsDecrypt, kmsDecrypt];
+const REGIONAL: readonly Template[] = [
+  assumeRole,
+  assumeRole,
+  getCallerIdentity,
+  s3Bucket,
+  ec2Describe,
+  ec2Describe,
+  kmsDecrypt,
+  kmsDecrypt,
+];
 const GLOBAL: readonly Template[] = [consoleLogin, iamRead];
 
 export interface NoiseOptions {
@@ -157,10 +200,15 @@ export interface NoiseOptions {
 }
 
 /** Background records for one account × region × day, in bursts. */
-export function noiseRecords(account: Account, region: string, dayStart: number, options: NoiseOptions): { atMs: number; record: CloudTrailRecord }[] {
+export function noiseRecords(
+  account: Account,
+  region: string,
+  dayStart: number,
+  options: NoiseOptions,
+): { atMs: number; record: CloudTrailRecord }[] {
   const rng = Rng.for(options.seed, `noise:${account.id}:${region}:${dayStart}`);
   const actors = actorsOf(account);
-  const bursts = 2 + Math.floor(options.scale / 4) + (rng.chance(0.3) ? 1 : 0);
+  const bursts = 1 + Math.floor(options.scale / 4) + (rng.chance(0.3) ? 1 : 0);
   const out: { atMs: number; record: CloudTrailRecord }[] = [];
   for (let burst = 0; burst < bursts; burst++) {
     const burstStart = dayStart + rng.int(0, 23 * 60 + 50) * MINUTE;
@@ -173,6 +221,33 @@ export function noiseRecords(account: Account, region: string, dayStart: number,
     }
   }
   return out.sort((a, b) => a.atMs - b.atMs);
+}
+
+/**
+ * Background calls that accompany planned activity (a pipeline run or a query assumes roles and
+ * decrypts with KMS): a few records at the same moments, in the same delivery windows.
+ */
+export function companionNoise(
+  account: Account,
+  region: string,
+  times: readonly number[],
+  options: NoiseOptions,
+): { atMs: number; record: CloudTrailRecord }[] {
+  const rng = Rng.for(options.seed, `companion:${account.id}:${region}:${times[0] ?? 0}`);
+  const actors = actorsOf(account);
+  const out: { atMs: number; record: CloudTrailRecord }[] = [];
+  let lastWindow = -1;
+  for (const time of times) {
+    const window = Math.floor(time / (5 * MINUTE));
+    if (window === lastWindow) continue;
+    lastWindow = window;
+    const count = rng.int(1, 3) * options.scale;
+    for (let index = 0; index < count; index++) {
+      const atMs = Math.max(window * 5 * MINUTE, time - rng.int(0, 20_000));
+      out.push({ atMs, record: rng.pick(REGIONAL)({ account, region, atMs, rng, actor: rng.pick(actors) }) });
+    }
+  }
+  return out;
 }
 
 export { callerArn, iso };

@@ -3,23 +3,31 @@
  * events (consumer delivery + producer copy, resource links), Glue catalog writes, and Lake
  * Formation grant, tag and settings changes.
  */
-import { type Actor, PEOPLE, iamArn, principalName, stableId } from '../actors.js';
-import { type DeclaredGrant, type Grant, type LfResource, DECLARED_GRANTS, GRANT_CHANGES, SETTINGS_CHANGE, type GrantChange } from '../grants.js';
-import { DATA_SCIENCE, PRIMARY_REGION, PRODUCTS, RESOURCE_LINK, type Product, s3Location, tableArn } from '../org.js';
+import { type Actor, iamArn, PEOPLE, principalName, stableId } from '../actors.js';
+import {
+  DECLARED_GRANTS,
+  type DeclaredGrant,
+  GRANT_CHANGES,
+  type Grant,
+  type GrantChange,
+  type LfResource,
+  SETTINGS_CHANGE,
+} from '../grants.js';
+import { DATA_SCIENCE, PRIMARY_REGION, PRODUCTS, type Product, RESOURCE_LINK, s3Location, tableArn } from '../org.js';
 import type { CatalogWrite } from '../plan/glue.js';
 import type { PlannedAccess, PlannedQuery } from '../plan/queries.js';
-import { PII_TAG_CHANGE, TAG_BOOTSTRAP_AT, columnTags, tableTagsAt } from '../plan/tags.js';
+import { columnTags, PII_TAG_CHANGE, TAG_BOOTSTRAP_AT, tableTagsAt } from '../plan/tags.js';
 import { Rng } from '../prng.js';
 import {
-  CONSOLE_USER_AGENT,
-  type CloudTrailRecord,
-  GLUE_USER_AGENT,
-  SDK_USER_AGENT,
-  TERRAFORM_USER_AGENT,
   accountIdentityOf,
+  type CloudTrailRecord,
+  CONSOLE_USER_AGENT,
   envelope,
+  GLUE_USER_AGENT,
   identityOf,
+  SDK_USER_AGENT,
   sourceIpOf,
+  TERRAFORM_USER_AGENT,
 } from './record.js';
 
 export interface RoutedRecord {
@@ -29,7 +37,12 @@ export interface RoutedRecord {
   readonly record: CloudTrailRecord;
 }
 
-const route = (accountId: string, region: string, record: CloudTrailRecord, atMs: number): RoutedRecord => ({ accountId, region, atMs, record });
+const route = (accountId: string, region: string, record: CloudTrailRecord, atMs: number): RoutedRecord => ({
+  accountId,
+  region,
+  atMs,
+  record,
+});
 
 function userAgentOf(actor: Actor): string {
   return actor.kind === 'sso' ? CONSOLE_USER_AGENT : SDK_USER_AGENT;
@@ -126,7 +139,14 @@ function dataAccessRecords(query: PlannedQuery, access: PlannedAccess): RoutedRe
   return records;
 }
 
-function athenaCall(query: PlannedQuery, atMs: number, eventName: string, requestId: string, eventId: string, extra: Partial<Parameters<typeof envelope>[0]>): RoutedRecord {
+function athenaCall(
+  query: PlannedQuery,
+  atMs: number,
+  eventName: string,
+  requestId: string,
+  eventId: string,
+  extra: Partial<Parameters<typeof envelope>[0]>,
+): RoutedRecord {
   const actor = query.actor;
   return route(
     actor.accountId,
@@ -188,11 +208,21 @@ function partitionInput(product: Product, value: string) {
 
 export function catalogWriteRecord(write: CatalogWrite): RoutedRecord {
   const product = write.product;
-  const actor: Actor = { kind: 'role', accountId: product.accountId, role: product.pipelineRole, session: 'GlueJobRunnerSession' };
+  const actor: Actor = {
+    kind: 'role',
+    accountId: product.accountId,
+    role: product.pipelineRole,
+    session: 'GlueJobRunnerSession',
+  };
   let requestParameters: unknown;
   let responseElements: unknown = null;
   if (write.eventName === 'CreatePartition') {
-    requestParameters = { catalogId: product.accountId, databaseName: product.database, tableName: product.table, partitionInput: partitionInput(product, write.partitions[0]!) };
+    requestParameters = {
+      catalogId: product.accountId,
+      databaseName: product.database,
+      tableName: product.table,
+      partitionInput: partitionInput(product, write.partitions[0]!),
+    };
   } else if (write.eventName === 'BatchCreatePartition') {
     requestParameters = {
       catalogId: product.accountId,
@@ -205,7 +235,11 @@ export function catalogWriteRecord(write: CatalogWrite): RoutedRecord {
     requestParameters = {
       catalogId: product.accountId,
       databaseName: product.database,
-      tableInput: { name: product.table, parameters: { classification: 'parquet', last_refreshed_by: product.pipelineRole }, partitionKeys: [{ name: product.partitionKey, type: 'string' }] },
+      tableInput: {
+        name: product.table,
+        parameters: { classification: 'parquet', last_refreshed_by: product.pipelineRole },
+        partitionKeys: [{ name: product.partitionKey, type: 'string' }],
+      },
       skipArchive: true,
     };
   }
@@ -245,19 +279,34 @@ export function cloudTrailResource(resource: LfResource, catalogId: string): Rec
     case 'tableWildcard':
       return { table: { catalogId, databaseName: resource.db, tableWildcard: {} } };
     case 'columns':
-      return { tableWithColumns: { catalogId, databaseName: resource.db, name: resource.table, columnNames: [...resource.columns] } };
+      return {
+        tableWithColumns: { catalogId, databaseName: resource.db, name: resource.table, columnNames: [...resource.columns] },
+      };
     case 'dataLocation':
       return { dataLocation: { catalogId, resourceArn: resource.arn } };
     case 'lftag':
       return { lFTag: { catalogId, tagKey: resource.key, tagValues: [...resource.values] } };
     case 'lftagPolicy':
       return {
-        lFTagPolicy: { catalogId, resourceType: resource.resourceType, expression: resource.expression.map((c) => ({ tagKey: c.key, tagValues: [...c.values] })) },
+        lFTagPolicy: {
+          catalogId,
+          resourceType: resource.resourceType,
+          expression: resource.expression.map((c) => ({ tagKey: c.key, tagValues: [...c.values] })),
+        },
       };
   }
 }
 
-function lfCall(actor: Actor, accountId: string, atMs: number, eventName: string, requestParameters: unknown, responseElements: unknown, rng: Rng, eventId?: string): RoutedRecord {
+function lfCall(
+  actor: Actor,
+  accountId: string,
+  atMs: number,
+  eventName: string,
+  requestParameters: unknown,
+  responseElements: unknown,
+  rng: Rng,
+  eventId?: string,
+): RoutedRecord {
   return route(
     accountId,
     PRIMARY_REGION,
@@ -269,7 +318,12 @@ function lfCall(actor: Actor, accountId: string, atMs: number, eventName: string
       eventName,
       region: PRIMARY_REGION,
       sourceIPAddress: sourceIpOf(actor),
-      userAgent: actor.kind === 'role' ? TERRAFORM_USER_AGENT : actor.kind === 'sso' ? CONSOLE_USER_AGENT : 'aws-cli/2.18.3 md/awscrt#0.22.0 ua/2.0 os/linux#6.1.109 md/arch#x86_64 lang/python#3.12.6 md/pyimpl#CPython cfg/retry-mode#standard md/installer#exe command/lakeformation.grant-permissions',
+      userAgent:
+        actor.kind === 'role'
+          ? TERRAFORM_USER_AGENT
+          : actor.kind === 'sso'
+            ? CONSOLE_USER_AGENT
+            : 'aws-cli/2.18.3 md/awscrt#0.22.0 ua/2.0 os/linux#6.1.109 md/arch#x86_64 lang/python#3.12.6 md/pyimpl#CPython cfg/retry-mode#standard md/installer#exe command/lakeformation.grant-permissions',
       requestParameters,
       responseElements,
       requestId: rng.uuid(),
@@ -321,19 +375,42 @@ function bootstrapRecords(seed: number): RoutedRecord[] {
     const tags = tableTagsAt({ ...product, sensitivity: product.sensitivity }, tagAt);
     const atMs = tagAt + index * 2_150;
     records.push(
-      lfCall(actor, product.accountId, atMs, 'AddLFTagsToResource', {
-        catalogId: product.accountId,
-        resource: cloudTrailResource({ type: 'table', db: product.database, table: product.table }, product.accountId),
-        lFTags: Object.entries(tags).map(([tagKey, value]) => ({ catalogId: product.accountId, tagKey, tagValues: [value] })),
-      }, { failures: [] }, rng),
+      lfCall(
+        actor,
+        product.accountId,
+        atMs,
+        'AddLFTagsToResource',
+        {
+          catalogId: product.accountId,
+          resource: cloudTrailResource({ type: 'table', db: product.database, table: product.table }, product.accountId),
+          lFTags: Object.entries(tags).map(([tagKey, value]) => ({ catalogId: product.accountId, tagKey, tagValues: [value] })),
+        },
+        { failures: [] },
+        rng,
+      ),
     );
     for (const column of columnTags(product)) {
       records.push(
-        lfCall(actor, product.accountId, atMs + 900, 'AddLFTagsToResource', {
-          catalogId: product.accountId,
-          resource: cloudTrailResource({ type: 'columns', db: product.database, table: product.table, columns: [column.column] }, product.accountId),
-          lFTags: Object.entries(column.tags).map(([tagKey, value]) => ({ catalogId: product.accountId, tagKey, tagValues: [value] })),
-        }, { failures: [] }, rng),
+        lfCall(
+          actor,
+          product.accountId,
+          atMs + 900,
+          'AddLFTagsToResource',
+          {
+            catalogId: product.accountId,
+            resource: cloudTrailResource(
+              { type: 'columns', db: product.database, table: product.table, columns: [column.column] },
+              product.accountId,
+            ),
+            lFTags: Object.entries(column.tags).map(([tagKey, value]) => ({
+              catalogId: product.accountId,
+              tagKey,
+              tagValues: [value],
+            })),
+          },
+          { failures: [] },
+          rng,
+        ),
       );
     }
   });
@@ -344,7 +421,15 @@ function bootstrapRecords(seed: number): RoutedRecord[] {
     const actor: Actor = { kind: 'role', accountId, role: 'lf-terraform-apply', session: 'terraform-ci' };
     const atMs = tagAt + 10 * 60_000 + offset++ * 3_300;
     records.push(
-      lfCall(actor, accountId, atMs, 'BatchGrantPermissions', { catalogId: accountId, entries: grants.map((grant, index) => grantEntry(grant, String(index + 1))) }, { failures: [] }, rng),
+      lfCall(
+        actor,
+        accountId,
+        atMs,
+        'BatchGrantPermissions',
+        { catalogId: accountId, entries: grants.map((grant, index) => grantEntry(grant, String(index + 1))) },
+        { failures: [] },
+        rng,
+      ),
     );
   }
   return records;
@@ -371,27 +456,47 @@ function changeRecords(seed: number): RoutedRecord[] {
   });
   const settingsAt = Date.parse(SETTINGS_CHANGE.at);
   records.push(
-    lfCall(SETTINGS_CHANGE.actor, SETTINGS_CHANGE.accountId, settingsAt, 'PutDataLakeSettings', {
-      catalogId: SETTINGS_CHANGE.accountId,
-      dataLakeSettings: {
-        dataLakeAdmins: [{ dataLakePrincipalIdentifier: `arn:aws:iam::${SETTINGS_CHANGE.accountId}:role/lf-terraform-apply` }],
-        readOnlyAdmins: [],
-        createDatabaseDefaultPermissions: [],
-        createTableDefaultPermissions: [{ principal: { dataLakePrincipalIdentifier: 'IAM_ALLOWED_PRINCIPALS' }, permissions: ['ALL'] }],
-        trustedResourceOwners: [],
-        allowExternalDataFiltering: false,
-        allowFullTableExternalDataAccess: false,
-        parameters: { CROSS_ACCOUNT_VERSION: '4' },
+    lfCall(
+      SETTINGS_CHANGE.actor,
+      SETTINGS_CHANGE.accountId,
+      settingsAt,
+      'PutDataLakeSettings',
+      {
+        catalogId: SETTINGS_CHANGE.accountId,
+        dataLakeSettings: {
+          dataLakeAdmins: [{ dataLakePrincipalIdentifier: `arn:aws:iam::${SETTINGS_CHANGE.accountId}:role/lf-terraform-apply` }],
+          readOnlyAdmins: [],
+          createDatabaseDefaultPermissions: [],
+          createTableDefaultPermissions: [
+            { principal: { dataLakePrincipalIdentifier: 'IAM_ALLOWED_PRINCIPALS' }, permissions: ['ALL'] },
+          ],
+          trustedResourceOwners: [],
+          allowExternalDataFiltering: false,
+          allowFullTableExternalDataAccess: false,
+          parameters: { CROSS_ACCOUNT_VERSION: '4' },
+        },
       },
-    }, null, rng, settingsChangeEventId(seed)),
+      null,
+      rng,
+      settingsChangeEventId(seed),
+    ),
   );
   const tagProduct = PRODUCTS.find((product) => `${product.database}.${product.table}` === PII_TAG_CHANGE.table)!;
   records.push(
-    lfCall(PII_TAG_CHANGE.actor, tagProduct.accountId, Date.parse(PII_TAG_CHANGE.at), 'AddLFTagsToResource', {
-      catalogId: tagProduct.accountId,
-      resource: cloudTrailResource({ type: 'table', db: tagProduct.database, table: tagProduct.table }, tagProduct.accountId),
-      lFTags: [{ catalogId: tagProduct.accountId, tagKey: 'sensitivity', tagValues: [PII_TAG_CHANGE.value] }],
-    }, { failures: [] }, rng, tagChangeEventId(seed)),
+    lfCall(
+      PII_TAG_CHANGE.actor,
+      tagProduct.accountId,
+      Date.parse(PII_TAG_CHANGE.at),
+      'AddLFTagsToResource',
+      {
+        catalogId: tagProduct.accountId,
+        resource: cloudTrailResource({ type: 'table', db: tagProduct.database, table: tagProduct.table }, tagProduct.accountId),
+        lFTags: [{ catalogId: tagProduct.accountId, tagKey: 'sensitivity', tagValues: [PII_TAG_CHANGE.value] }],
+      },
+      { failures: [] },
+      rng,
+      tagChangeEventId(seed),
+    ),
   );
   return records;
 }

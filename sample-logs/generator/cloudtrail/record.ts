@@ -63,7 +63,8 @@ export interface EnvelopeInput {
   readonly requestParameters: unknown;
   readonly responseElements?: unknown;
   readonly additionalEventData?: unknown;
-  readonly requestId: string;
+  /** null for calls CloudTrail logs without a request id (console sign-in). */
+  readonly requestId: string | null;
   readonly eventId: string;
   readonly readOnly: boolean;
   readonly recipientAccountId: string;
@@ -90,11 +91,11 @@ export function envelope(input: EnvelopeInput): CloudTrailRecord {
     sourceIPAddress: input.sourceIPAddress,
     userAgent: input.userAgent,
     requestParameters: input.requestParameters,
-    requestID: input.requestId,
     eventID: input.eventId,
     eventType: 'AwsApiCall',
     recipientAccountId: input.recipientAccountId,
   };
+  if (input.requestId !== null) fields.requestID = input.requestId;
   if (input.errorCode) {
     fields.errorCode = input.errorCode;
     fields.errorMessage = input.errorMessage ?? input.errorCode;
@@ -136,7 +137,13 @@ export function identityOf(actor: Actor, atMs: number, invokedBy?: string): Reco
     accountId: actor.accountId,
     accessKeyId: stableId('ASIA', `${callerArn(actor)}@${sessionStart}`, 16),
     sessionContext: {
-      sessionIssuer: { type: 'Role', principalId: roleId(actor), arn: iamArn(actor), accountId: actor.accountId, userName: roleName(actor) },
+      sessionIssuer: {
+        type: 'Role',
+        principalId: roleId(actor),
+        arn: iamArn(actor),
+        accountId: actor.accountId,
+        userName: roleName(actor),
+      },
       webIdFederationData: {},
       attributes: { creationDate: iso(sessionStart), mfaAuthenticated: 'false' },
     },
@@ -155,8 +162,10 @@ export function serviceIdentity(service: string): Record<string, unknown> {
 
 export const CONSOLE_USER_AGENT =
   'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/129.0.0.0 Safari/537.36';
-export const SDK_USER_AGENT = 'Boto3/1.35.36 md/Botocore#1.35.36 ua/2.0 os/linux#6.1.109 md/arch#x86_64 lang/python#3.11.9 cfg/retry-mode#legacy Botocore/1.35.36';
-export const GLUE_USER_AGENT = 'aws-sdk-java/2.28.16 Linux/5.10.226 OpenJDK_64-Bit_Server_VM/17.0.12+7-LTS Java/17.0.12 vendor/Amazon.com_Inc. exec-env/AWS_Glue';
+export const SDK_USER_AGENT =
+  'Boto3/1.35.36 md/Botocore#1.35.36 ua/2.0 os/linux#6.1.109 md/arch#x86_64 lang/python#3.11.9 cfg/retry-mode#legacy Botocore/1.35.36';
+export const GLUE_USER_AGENT =
+  'aws-sdk-java/2.28.16 Linux/5.10.226 OpenJDK_64-Bit_Server_VM/17.0.12+7-LTS Java/17.0.12 vendor/Amazon.com_Inc. exec-env/AWS_Glue';
 export const TERRAFORM_USER_AGENT =
   'APN/1.0 HashiCorp/1.0 Terraform/1.9.7 (+https://www.terraform.io) terraform-provider-aws/5.70.0 (+https://registry.terraform.io/providers/hashicorp/aws) aws-sdk-go-v2/1.32.2 os/linux lang/go#1.23.1 md/GOOS#linux md/GOARCH#amd64 api/lakeformation#1.38.1';
 

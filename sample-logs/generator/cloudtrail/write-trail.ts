@@ -11,10 +11,10 @@ import { ACCOUNTS, type Account, ORG_ID, REGIONS } from '../org.js';
 import type { CatalogWrite } from '../plan/glue.js';
 import type { PlannedQuery } from '../plan/queries.js';
 import { Rng } from '../prng.js';
-import { DAY, MINUTE, compactMinute, day, iso } from '../time.js';
+import { compactMinute, DAY, day, iso, MINUTE } from '../time.js';
 import { DigestSigner, type LogFileEntry, sha256Hex } from './digest.js';
-import { noiseRecords } from './noise.js';
-import { type RoutedRecord, catalogWriteRecord, queryRecords } from './planned-events.js';
+import { companionNoise, noiseRecords } from './noise.js';
+import { catalogWriteRecord, queryRecords, type RoutedRecord } from './planned-events.js';
 import type { CloudTrailRecord } from './record.js';
 
 export interface TrailPlants {
@@ -56,6 +56,11 @@ export interface TrailSummary {
 }
 
 const GZIP = { level: 6 } as const;
+/**
+ * Records are batched by delivery window. Real trails deliver about every 5 minutes; the sample
+ * uses 15-minute windows so the committed organisation stays small (fewer, fuller objects).
+ */
+export const DELIVERY_WINDOW = 15 * MINUTE;
 
 function objectKey(accountId: string, region: string, atMs: number, suffix: string): string {
   const date = new Date(atMs);
@@ -63,8 +68,12 @@ function objectKey(accountId: string, region: string, atMs: number, suffix: stri
   return `AWSLogs/${ORG_ID}/${accountId}/CloudTrail/${region}/${folder}/${accountId}_CloudTrail_${region}_${compactMinute(atMs)}_${suffix}.json.gz`;
 }
 
-const matches = (plant: { accountId: string; region: string; day: string } | null, accountId: string, region: string, dayText: string) =>
-  plant !== null && plant.accountId === accountId && plant.region === region && plant.day === dayText;
+const matches = (
+  plant: { accountId: string; region: string; day: string } | null,
+  accountId: string,
+  region: string,
+  dayText: string,
+) => plant !== null && plant.accountId === accountId && plant.region === region && plant.day === dayText;
 
 class TrailWriter {
   readonly summary: TrailSummary = { objects: 0, events: 0, bytes: 0, digests: 0, badInputs: [], addendumEventIds: [] };
@@ -95,11 +104,24 @@ class TrailWriter {
     this.write(key, gzipSync(json, GZIP));
     this.summary.objects++;
     this.summary.events += records.length;
-    const times = records.map((record) => record.eventTime).filter((time): time is string => typeof time === 'string').sort();
-    return { s3Object: key, hashValue: sha256Hex(json), oldestEventTime: times[0] ?? iso(keyMs), newestEventTime: times[times.length - 1] ?? iso(keyMs) };
+    const times = records
+      .map((record) => record.eventTime)
+      .filter((time): time is string => typeof time === 'string')
+      .sort();
+    return {
+      s3Object: key,
+      hashValue: sha256Hex(json),
+      oldestEventTime: times[0] ?? iso(keyMs),
+      newestEventTime: times[times.length - 1] ?? iso(keyMs),
+    };
   }
 
-  private writeBadObjects(account: Account, region: string, dayStart: number, noise: { atMs: number; record: CloudTrailRecord }[]): LogFileEntry[] {
+  private writeBadObjects(
+    account: Account,
+    region: string,
+    dayStart: number,
+    noise: { atMs: number; record: CloudTrailRecord }[],
+  ): LogFileEntry[] {
     const dayText = day(dayStart);
     const { plants } = this.input;
     const listed: LogFileEntry[] = [];
@@ -112,11 +134,17 @@ class TrailWriter {
       // Delivered whole (the digest lists its true hash), then cut short: a verifier reports a mismatch.
       this.write(key, gz.subarray(0, Math.floor(gz.length / 2)));
       this.summary.badInputs.push({ key, reason: 'truncated_gzip', in_digest: true });
-      listed.push({ s3Object: key, hashValue: sha256Hex(json), oldestEventTime: String(records[0]?.eventTime), newestEventTime: String(records[records.length - 1]?.eventTime) });
+      listed.push({
+        s3Object: key,
+        hashValue: sha256Hex(json),
+        oldestEventTime: String(records[0]?.eventTime),
+        newestEventTime: String(records[records.length - 1]?.eventTime),
+      });
     }
     if (matches(plants.notJson, account.id, region, dayText)) {
       const key = objectKey(account.id, region, keyAt + MINUTE, this.rng.base62(16));
-      const html = '<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>SlowDown</Code><Message>Please reduce your request rate.</Message></Error>\n';
+      const html =
+        '<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>SlowDown</Code><Message>Please reduce your request rate.</Message></Error>\n';
       this.write(key, gzipSync(html, GZIP));
       this.summary.badInputs.push({ key, reason: 'not_json', in_digest: false });
     }
@@ -133,13 +161,20 @@ class TrailWriter {
     const dayText = day(dayStart);
     const { plants } = this.input;
     const noise = noiseRecords(account, region, dayStart, { seed: this.input.seed, scale: this.input.scale });
-    const entries: { atMs: number; record: CloudTrailRecord }[] = [...noise, ...planted(planned, account.id, region)];
+    const mine = planted(planned, account.id, region);
+    const companions = companionNoise(
+      account,
+      region,
+      mine.map((entry) => entry.atMs).sort((a, b) => a - b),
+      { seed: this.input.seed, scale: this.input.scale },
+    );
+    const entries: { atMs: number; record: CloudTrailRecord }[] = [...noise, ...companions, ...mine];
     entries.sort((a, b) => a.atMs - b.atMs);
     const logFiles: LogFileEntry[] = [];
     if (!matches(plants.gap, account.id, region, dayText)) {
       const windows = new Map<number, CloudTrailRecord[]>();
       for (const entry of entries) {
-        const window = Math.floor(entry.atMs / (5 * MINUTE)) * 5 * MINUTE;
+        const window = Math.floor(entry.atMs / DELIVERY_WINDOW) * DELIVERY_WINDOW;
         const batch = windows.get(window);
         if (batch) batch.push(entry.record);
         else windows.set(window, [entry.record]);
@@ -157,7 +192,7 @@ class TrailWriter {
             records.push(broken);
           }
         }
-        const keyMs = Math.min(window + 5 * MINUTE + this.rng.int(0, 3) * MINUTE, dayStart + DAY - MINUTE);
+        const keyMs = Math.min(window + DELIVERY_WINDOW + this.rng.int(0, 3) * MINUTE, dayStart + DAY - MINUTE);
         const entry = this.writeObject(account.id, region, keyMs, records);
         if (first && matches(plants.missingFields, account.id, region, dayText)) {
           this.summary.badInputs.push({ key: entry.s3Object, reason: 'record_missing_fields', in_digest: true });
@@ -178,11 +213,17 @@ class TrailWriter {
   private scheduleAddendum(accountId: string, region: string, planned: RoutedRecord[]): void {
     const target = this.input.plants.addendumEventId;
     if (!target) return;
-    const original = planned.find((routed) => routed.accountId === accountId && routed.region === region && routed.record.eventID === target);
+    const original = planned.find(
+      (routed) => routed.accountId === accountId && routed.region === region && routed.record.eventID === target,
+    );
     if (!original) return;
     const redelivered: CloudTrailRecord = {
       ...original.record,
-      addendum: { reason: 'DELIVERY_DELAY', originalRequestID: original.record.requestID, originalEventID: original.record.eventID },
+      addendum: {
+        reason: 'DELIVERY_DELAY',
+        originalRequestID: original.record.requestID,
+        originalEventID: original.record.eventID,
+      },
     };
     this.pendingAddenda.set(`${accountId}/${region}`, [redelivered]);
     this.summary.addendumEventIds.push(target);
@@ -190,7 +231,9 @@ class TrailWriter {
 }
 
 function planted(records: RoutedRecord[], accountId: string, region: string): { atMs: number; record: CloudTrailRecord }[] {
-  return records.filter((routed) => routed.accountId === accountId && routed.region === region).map((routed) => ({ atMs: routed.atMs, record: routed.record }));
+  return records
+    .filter((routed) => routed.accountId === accountId && routed.region === region)
+    .map((routed) => ({ atMs: routed.atMs, record: routed.record }));
 }
 
 /** Planned records (queries, Glue writes, Lake Formation changes) whose time falls in the day. */
@@ -201,7 +244,8 @@ function plannedForDay(input: TrailInput, dayStart: number): RoutedRecord[] {
     if (query.submittedMs < dayStart - 3_600_000 || query.submittedMs >= dayEnd) continue;
     out.push(...queryRecords(query));
   }
-  for (const write of input.catalogWrites) if (write.inWindow && write.atMs >= dayStart && write.atMs < dayEnd) out.push(catalogWriteRecord(write));
+  for (const write of input.catalogWrites)
+    if (write.inWindow && write.atMs >= dayStart && write.atMs < dayEnd) out.push(catalogWriteRecord(write));
   for (const routed of input.lakeFormation) if (routed.atMs >= dayStart && routed.atMs < dayEnd) out.push(routed);
   return out.filter((routed) => routed.atMs >= dayStart && routed.atMs < dayEnd);
 }

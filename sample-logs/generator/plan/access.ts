@@ -3,7 +3,7 @@
  * grants and the planted changes in grants.ts. The query plan only draws allowed reads from this;
  * denied attempts are planted explicitly.
  */
-import { type Actor, PEOPLE, iamArn } from '../actors.js';
+import { type Actor, iamArn, PEOPLE } from '../actors.js';
 import { GRANT_CHANGES } from '../grants.js';
 import { ANALYTICS, DATA_SCIENCE, type Product, tableFqn } from '../org.js';
 import { tableTagsAt } from './tags.js';

@@ -1,13 +1,13 @@
 /**
  * When each data product's pipeline lands partitions in the Glue catalog: before the window (the
  * API snapshot's history) and inside it (CloudTrail events). Planted incidents: supply-chain
- * shipments misses two runs and is backfilled (a recovered breach), marketing web_sessions has a
- * seven-hour hole filled at 16:00 (a short recovered breach), marketing campaigns stops two days
+ * shipments misses two runs and is backfilled (a recovered breach), marketing web_sessions misses
+ * two 3-hourly registrations, backfilled at 16:07 (a short recovered breach), marketing campaigns stops two days
  * before `now` (breached at now), sales returns misses its last run (late at now).
  */
-import { PRODUCTS, type Product, productName } from '../org.js';
+import { HOURLY_REGISTER_EVERY, PRODUCTS, type Product, productName } from '../org.js';
 import { Rng } from '../prng.js';
-import { DAY, HOUR, MINUTE, day } from '../time.js';
+import { DAY, day, HOUR, MINUTE } from '../time.js';
 
 export type GlueEventName = 'CreatePartition' | 'BatchCreatePartition' | 'UpdateTable';
 
@@ -24,9 +24,9 @@ export interface CatalogWrite {
 }
 
 /** The table's creation, before any partition: also its UpdateTime unless UpdateTable runs. */
-export const TABLES_CREATED_AT = '2026-08-31T08:00:00Z';
+export const TABLES_CREATED_AT = '2026-09-23T08:00:00Z';
 /** Partition history in the API snapshot starts here. */
-export const HISTORY_START = '2026-09-01T00:00:00Z';
+export const HISTORY_START = '2026-09-24T00:00:00Z';
 
 interface Incident {
   readonly product: string;
@@ -45,23 +45,32 @@ export const INCIDENTS: readonly Incident[] = [
   },
   {
     product: 'marketing.web_sessions',
-    skipped: ['09', '10', '11', '12', '13', '14', '15', '16'].map((hour) => `2026-10-18-${hour}`),
-    backfill: { at: '2026-10-18T16:07:44Z', partitions: ['09', '10', '11', '12', '13', '14', '15', '16'].map((hour) => `2026-10-18-${hour}`) },
+    // The 11:07 and 14:07 registrations do not happen; a backfill at 16:07 registers 09..14.
+    skipped: ['11', '14'].map((hour) => `2026-10-18-${hour}`),
+    backfill: {
+      at: '2026-10-18T16:07:44Z',
+      partitions: ['09', '10', '11', '12', '13', '14'].map((hour) => `2026-10-18-${hour}`),
+    },
   },
   { product: 'marketing.campaigns', skipped: ['2026-10-29', '2026-10-30'] },
   { product: 'sales.returns', skipped: ['2026-10-30'] },
 ];
 
-function runsOf(product: Product, fromMs: number, toMs: number): { value: string; atMs: number }[] {
-  const runs: { value: string; atMs: number }[] = [];
+const hourValue = (hour: number) => `${day(hour)}-${new Date(hour).toISOString().slice(11, 13)}`;
+
+/** Pipeline runs: `value` names the run (its newest partition), `partitions` what it registers. */
+function runsOf(product: Product, fromMs: number, toMs: number): { value: string; atMs: number; partitions: string[] }[] {
+  const runs: { value: string; atMs: number; partitions: string[] }[] = [];
   if (product.cadence === 'hourly') {
-    for (let hour = fromMs; hour < toMs; hour += HOUR) {
-      const value = `${day(hour)}-${new Date(hour).toISOString().slice(11, 13)}`;
-      runs.push({ value, atMs: hour + product.runAtMinute * MINUTE });
+    for (let hour = fromMs + (HOURLY_REGISTER_EVERY - 1) * HOUR; hour < toMs; hour += HOURLY_REGISTER_EVERY * HOUR) {
+      const partitions: string[] = [];
+      for (let back = HOURLY_REGISTER_EVERY - 1; back >= 0; back--) partitions.push(hourValue(hour - back * HOUR));
+      runs.push({ value: hourValue(hour), atMs: hour + product.runAtMinute * MINUTE, partitions });
     }
     return runs;
   }
-  for (let dayStart = fromMs; dayStart < toMs; dayStart += DAY) runs.push({ value: day(dayStart), atMs: dayStart + product.runAtMinute * MINUTE });
+  for (let dayStart = fromMs; dayStart < toMs; dayStart += DAY)
+    runs.push({ value: day(dayStart), atMs: dayStart + product.runAtMinute * MINUTE, partitions: [day(dayStart)] });
   return runs;
 }
 
@@ -90,11 +99,13 @@ function writesFor(product: Product, options: GluePlanOptions, rng: Rng): Catalo
     const atMs = run.atMs + Math.round((rng.next() * 2 - 1) * spread);
     if (atMs >= options.endMs) continue;
     if (incident?.skipped.includes(run.value)) {
-      if (incident.failedAttempts && atMs >= options.startMs) push(atMs, 'BatchCreatePartition', [run.value], 'InternalServiceException');
+      if (incident.failedAttempts && atMs >= options.startMs)
+        push(atMs, 'BatchCreatePartition', [run.value], 'InternalServiceException');
       continue;
     }
-    const single = product.writeStyle === 'BatchCreatePartition' ? 'BatchCreatePartition' : 'CreatePartition';
-    push(atMs, single, [run.value]);
+    const single =
+      product.writeStyle === 'BatchCreatePartition' || run.partitions.length > 1 ? 'BatchCreatePartition' : 'CreatePartition';
+    push(atMs, single, run.partitions);
     if (product.writeStyle === 'CreatePartition+UpdateTable') push(atMs + rng.int(2_000, 9_000), 'UpdateTable', []);
   }
   if (incident?.backfill) {

@@ -4,9 +4,9 @@
  * planted in one workgroup, and two principals read a PII table for the first time late in the window.
  */
 import { type Actor, PEOPLE, principalName, sso } from '../actors.js';
-import { ANALYTICS, DATA_SCIENCE, PRODUCTS, type Product, RESOURCE_LINK, productByFqn } from '../org.js';
+import { ANALYTICS, DATA_SCIENCE, PRODUCTS, type Product, productByFqn, RESOURCE_LINK } from '../org.js';
 import { Rng } from '../prng.js';
-import { DAY, HOUR, MINUTE, day } from '../time.js';
+import { DAY, day, HOUR, MINUTE } from '../time.js';
 import { isAllowed } from './access.js';
 
 export interface PlannedAccess {
@@ -66,7 +66,7 @@ function humanHabits(): Habit[] {
     {
       actor: alice,
       workgroup: 'analysts',
-      perDay: [1, 3],
+      perDay: [1, 2],
       combos: [
         { tables: ['sales_db.orders'], weight: 3 },
         { tables: ['sales_db.orders', 'sales_db.returns'], weight: 2 },
@@ -149,7 +149,7 @@ function humanHabits(): Habit[] {
     },
     {
       actor: kumar,
-      workgroup: 'primary',
+      workgroup: 'ds-exploration',
       perDay: [1, 1],
       combos: [
         { tables: ['supply_chain_db.suppliers'], weight: 2, viaLink: true },
@@ -162,11 +162,41 @@ function humanHabits(): Habit[] {
 
 function scheduledHabits(): Habit[] {
   return [
-    { actor: PEOPLE.dashboards, workgroup: 'dashboards', perDay: [1, 1], atMinute: 6 * 60 + 30, combos: [{ tables: ['sales_db.orders', 'sales_db.returns'], weight: 1 }] },
-    { actor: PEOPLE.dashboards, workgroup: 'dashboards', perDay: [1, 1], atMinute: 6 * 60 + 35, combos: [{ tables: ['supply_chain_db.shipments', 'supply_chain_db.inventory'], weight: 1 }] },
-    { actor: PEOPLE.dashboards, workgroup: 'dashboards', perDay: [1, 1], atMinute: 6 * 60 + 40, combos: [{ tables: ['marketing_db.campaigns'], weight: 1 }] },
-    { actor: PEOPLE.churn, workgroup: 'ds-batch', perDay: [1, 1], atMinute: 7 * 60 + 15, combos: [{ tables: ['marketing_db.leads'], weight: 1 }] },
-    { actor: PEOPLE.payroll, workgroup: 'ds-batch', perDay: [1, 1], atMinute: 7 * 60 + 45, combos: [{ tables: ['finance_db.salaries'], weight: 1 }] },
+    {
+      actor: PEOPLE.dashboards,
+      workgroup: 'dashboards',
+      perDay: [1, 1],
+      atMinute: 6 * 60 + 30,
+      combos: [{ tables: ['sales_db.orders', 'sales_db.returns'], weight: 1 }],
+    },
+    {
+      actor: PEOPLE.dashboards,
+      workgroup: 'dashboards',
+      perDay: [1, 1],
+      atMinute: 6 * 60 + 35,
+      combos: [{ tables: ['supply_chain_db.shipments', 'supply_chain_db.inventory'], weight: 1 }],
+    },
+    {
+      actor: PEOPLE.dashboards,
+      workgroup: 'dashboards',
+      perDay: [1, 1],
+      atMinute: 6 * 60 + 40,
+      combos: [{ tables: ['marketing_db.campaigns'], weight: 1 }],
+    },
+    {
+      actor: PEOPLE.churn,
+      workgroup: 'ds-batch',
+      perDay: [1, 1],
+      atMinute: 7 * 60 + 15,
+      combos: [{ tables: ['marketing_db.leads'], weight: 1 }],
+    },
+    {
+      actor: PEOPLE.payroll,
+      workgroup: 'ds-batch',
+      perDay: [1, 1],
+      atMinute: 7 * 60 + 45,
+      combos: [{ tables: ['finance_db.salaries'], weight: 1 }],
+    },
   ];
 }
 
@@ -195,7 +225,13 @@ const DENIED_ATTEMPTS: readonly { actor: Actor; table: string; at: string; workg
 ];
 
 /** One planted full scan: gus.moreau's ds-exploration workgroup on 2026-10-27. */
-export const SCAN_SPIKE = { actor: PEOPLE.gus, table: 'marketing_db.web_sessions', at: '2026-10-27T14:21:09Z', workgroup: 'ds-exploration', bytes: 2_748_779_069_440 };
+export const SCAN_SPIKE = {
+  actor: PEOPLE.gus,
+  table: 'marketing_db.web_sessions',
+  at: '2026-10-27T14:21:09Z',
+  workgroup: 'ds-exploration',
+  bytes: 2_748_779_069_440,
+};
 
 const CATALOG_BY_DOMAIN: Record<string, string> = {
   sales: 'sales',
@@ -264,7 +300,13 @@ function draftsForDay(habits: readonly Habit[], dayStart: number, rng: Rng): Dra
       );
       if (open.length === 0) continue;
       const combo = weightedPick(rng, open);
-      drafts.push({ actor: habit.actor, workgroup: habit.workgroup, atMs, tables: combo.tables.map(productByFqn), viaLink: combo.viaLink === true });
+      drafts.push({
+        actor: habit.actor,
+        workgroup: habit.workgroup,
+        atMs,
+        tables: combo.tables.map(productByFqn),
+        viaLink: combo.viaLink === true,
+      });
     }
   }
   return drafts;
@@ -280,14 +322,22 @@ function plannedDrafts(options: QueryPlanOptions): Draft[] {
     const today = draftsForDay([...humans, ...scheduled], dayStart, rng);
     // Every workgroup queries every day, so daily medians never mix "no row" with zero.
     for (const habit of humans) {
-      if (!today.some((draft) => draft.workgroup === habit.workgroup)) today.push(...draftsForDay([{ ...habit, perDay: [1, 1] }], dayStart, rng));
+      if (!today.some((draft) => draft.workgroup === habit.workgroup))
+        today.push(...draftsForDay([{ ...habit, perDay: [1, 1] }], dayStart, rng));
     }
     drafts.push(...today);
   }
   const endMs = options.startMs + options.days * DAY;
   const inWindow = (at: string) => Date.parse(at) >= options.startMs && Date.parse(at) < endMs;
   for (const attempt of DENIED_ATTEMPTS.filter((candidate) => inWindow(candidate.at))) {
-    drafts.push({ actor: attempt.actor, workgroup: attempt.workgroup, atMs: Date.parse(attempt.at), tables: [productByFqn(attempt.table)], viaLink: false, denied: true });
+    drafts.push({
+      actor: attempt.actor,
+      workgroup: attempt.workgroup,
+      atMs: Date.parse(attempt.at),
+      tables: [productByFqn(attempt.table)],
+      viaLink: false,
+      denied: true,
+    });
   }
   if (inWindow(SCAN_SPIKE.at)) {
     drafts.push({
@@ -314,7 +364,8 @@ function toQuery(draft: Draft, rng: Rng): PlannedQuery {
   const runMs = draft.denied ? rng.int(400, 900) : 1_500 + Math.round(bytes / 2 ** 20) * 3 + rng.int(0, 4_000);
   let eventMs = draft.atMs + rng.int(350, 900);
   const accesses: PlannedAccess[] = draft.tables.map((product) => {
-    const link = draft.viaLink && product === draft.tables[0] ? { eventId: rng.uuid(), atMs: eventMs, requestId: rng.uuid() } : null;
+    const link =
+      draft.viaLink && product === draft.tables[0] ? { eventId: rng.uuid(), atMs: eventMs, requestId: rng.uuid() } : null;
     if (link) eventMs += rng.int(40, 120);
     const access: PlannedAccess = {
       product,
@@ -348,9 +399,7 @@ function toQuery(draft: Draft, rng: Rng): PlannedQuery {
     accesses,
     startEventId: rng.uuid(),
     startRequestId: rng.uuid(),
-    errorMessage: denied
-      ? `Insufficient Lake Formation permission(s): Required Select on ${denied.table}`
-      : null,
+    errorMessage: denied ? `Insufficient Lake Formation permission(s): Required Select on ${denied.table}` : null,
   };
 }
 

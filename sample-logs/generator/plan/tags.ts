@@ -3,7 +3,7 @@
  * start of the window (so tag history is complete in CloudTrail); finance_db.invoices is re-tagged
  * `sensitivity=pii` by a human mid-window, after it was already read.
  */
-import { PEOPLE, type Actor } from '../actors.js';
+import { type Actor, PEOPLE } from '../actors.js';
 import { PRODUCTS, type Product, tableFqn } from '../org.js';
 
 export const TAG_BOOTSTRAP_AT = '2026-10-01T00:10:00Z';
@@ -23,7 +23,9 @@ export const TAG_VALUES = {
 
 export function tableTagsAt(product: Product, atMs: number): Record<string, string> {
   const sensitivity =
-    tableFqn(product) === PII_TAG_CHANGE.table && atMs >= Date.parse(PII_TAG_CHANGE.at) ? PII_TAG_CHANGE.value : product.sensitivity;
+    tableFqn(product) === PII_TAG_CHANGE.table && atMs >= Date.parse(PII_TAG_CHANGE.at)
+      ? PII_TAG_CHANGE.value
+      : product.sensitivity;
   return { domain: product.domain, layer: product.layer, sensitivity };
 }
 

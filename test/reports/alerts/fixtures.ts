@@ -6,7 +6,7 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseConfig } from '../../../lib/config/load.js';
-import { type RunContext, createContext } from '../../../lib/context.js';
+import { createContext, type RunContext } from '../../../lib/context.js';
 import { type Database, openDatabase, quoteIdentifier } from '../../../lib/lake/duckdb.js';
 import { lakeLayout } from '../../../lib/lake/layout.js';
 import { createMemoryLogger } from '../../../lib/log.js';
@@ -85,8 +85,15 @@ async function insertRow(db: Database, table: string, row: Record<string, unknow
   );
 }
 
-export function contextFor(lakeDir: string, extraYaml = '', now = SAMPLE_NOW): RunContext & { logger: ReturnType<typeof createMemoryLogger> } {
-  const config = parseConfig(`${BASE_CONFIG.replace(SAMPLE_NOW, now)}lake: ${lakeDir}\n${extraYaml}`, join(lakeDir, 'meshwatch.config.yaml'));
+export function contextFor(
+  lakeDir: string,
+  extraYaml = '',
+  now = SAMPLE_NOW,
+): RunContext & { logger: ReturnType<typeof createMemoryLogger> } {
+  const config = parseConfig(
+    `${BASE_CONFIG.replace(SAMPLE_NOW, now)}lake: ${lakeDir}\n${extraYaml}`,
+    join(lakeDir, 'meshwatch.config.yaml'),
+  );
   const logger = createMemoryLogger('verbose');
   return Object.assign(createContext(config, logger), { logger });
 }

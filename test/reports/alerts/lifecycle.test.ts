@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { alertIdFor } from '../../../reports/alerts/evaluate.js';
-import { type LifecycleInput, applyEvaluations } from '../../../reports/alerts/lifecycle.js';
+import { applyEvaluations, type LifecycleInput } from '../../../reports/alerts/lifecycle.js';
 import type { RuleDefinition } from '../../../reports/alerts/rule-catalog.js';
 import { emptyAlertState } from '../../../reports/alerts/state-store.js';
 import type { AlertState, Evaluation, RuleOutcome, Severity } from '../../../reports/alerts/types.js';
@@ -39,7 +39,12 @@ function step(state: AlertState, outcomes: RuleOutcome[], at: string, renotifyAf
     now: new Date(at),
     rules: RULES,
     renotifyAfterHours,
-    runbookFor: (rule) => ({ path: `rules/${rule.id}/runbook.md`, link: `rules/${rule.id}/runbook.md`, summary: rule.summary, confirm: rule.confirmCommand }),
+    runbookFor: (rule) => ({
+      path: `rules/${rule.id}/runbook.md`,
+      link: `rules/${rule.id}/runbook.md`,
+      summary: rule.summary,
+      confirm: rule.confirmCommand,
+    }),
     routeTo: () => ['stdout', 'slack'],
   };
   return applyEvaluations(input);
@@ -47,9 +52,16 @@ function step(state: AlertState, outcomes: RuleOutcome[], at: string, renotifyAf
 
 describe('applyEvaluations', () => {
   it('opens an alert on the first alarm and notifies once, with a pending delivery per routed destination', () => {
-    const result = step(emptyAlertState(), [outcome([evaluation('sales.orders', 'alarm'), evaluation('sales.customers', 'ok')])], '2026-10-31T00:00:00Z');
+    const result = step(
+      emptyAlertState(),
+      [outcome([evaluation('sales.orders', 'alarm'), evaluation('sales.customers', 'ok')])],
+      '2026-10-31T00:00:00Z',
+    );
     expect(result.notifications.map((n) => [n.kind, n.resource])).toEqual([['opened', 'sales.orders']]);
-    expect(result.notifications[0]!.deliveries).toEqual({ stdout: { state: 'pending', attempts: 0 }, slack: { state: 'pending', attempts: 0 } });
+    expect(result.notifications[0]!.deliveries).toEqual({
+      stdout: { state: 'pending', attempts: 0 },
+      slack: { state: 'pending', attempts: 0 },
+    });
     expect(result.notifications[0]!.runbook.confirm).toBe('meshwatch sql "select 1"');
     expect(result.state.instances.map((i) => [i.resource, i.status])).toEqual([['sales.orders', 'open']]);
     expect(result.state.outbox).toHaveLength(1);
@@ -126,5 +138,26 @@ describe('applyEvaluations', () => {
     const keys = [...opened.notifications, ...resolved.notifications, ...reopened.notifications].map((n) => n.id);
     expect(new Set(keys).size).toBe(3);
     expect(reopened.notifications.map((n) => n.kind)).toEqual(['opened']);
+  });
+});
+
+describe('applyEvaluations retention', () => {
+  it('drops resolved alerts 90 days after they resolved, and keeps open ones however old', () => {
+    const opened = step(
+      emptyAlertState(),
+      [outcome([evaluation('sales.orders', 'alarm'), evaluation('sales.returns', 'alarm')])],
+      '2026-01-01T00:00:00Z',
+      0,
+    );
+    const resolved = step(
+      opened.state,
+      [outcome([evaluation('sales.orders', 'ok'), evaluation('sales.returns', 'alarm')])],
+      '2026-01-02T00:00:00Z',
+      0,
+    );
+    const day90 = step(resolved.state, [outcome([evaluation('sales.returns', 'alarm')])], '2026-04-02T00:00:00Z', 0);
+    expect(day90.state.instances.map((i) => i.resource).sort()).toEqual(['sales.orders', 'sales.returns']);
+    const day91 = step(day90.state, [outcome([evaluation('sales.returns', 'alarm')])], '2026-04-03T00:00:00Z', 0);
+    expect(day91.state.instances.map((i) => i.resource)).toEqual(['sales.returns']);
   });
 });

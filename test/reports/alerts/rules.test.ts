@@ -2,10 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../../../lib/lake/duckdb.js';
 import { lakeLayout } from '../../../lib/lake/layout.js';
 import { evaluateRule } from '../../../reports/alerts/evaluate.js';
-import { type RuleDefinition, loadRules } from '../../../reports/alerts/rule-catalog.js';
+import { loadRules, type RuleDefinition } from '../../../reports/alerts/rule-catalog.js';
 import { resolveRuleSettings } from '../../../reports/alerts/rule-params.js';
 import type { Evaluation } from '../../../reports/alerts/types.js';
-import { type MartRows, contextFor, tempLakeDir, writeMarts } from './fixtures.js';
+import { contextFor, type MartRows, tempLakeDir, writeMarts } from './fixtures.js';
 
 const REQUIRED_RULES = [
   'freshness_sla_breached',
@@ -73,7 +73,11 @@ describe('freshness_sla_breached', () => {
       status,
     });
     const result = await evaluate('freshness_sla_breached', {
-      product_freshness: [product('sales.orders', 'breached', 72), product('sales.customers', 'fresh', 2), product('sales.returns', 'late', 25)],
+      product_freshness: [
+        product('sales.orders', 'breached', 72),
+        product('sales.customers', 'fresh', 2),
+        product('sales.returns', 'late', 25),
+      ],
     });
     expect(statuses(result)).toEqual({ 'sales.orders': 'alarm', 'sales.customers': 'ok', 'sales.returns': 'ok' });
     const orders = result.get('sales.orders')!;
@@ -137,11 +141,17 @@ describe('pii_access_via_bypass', () => {
       is_new_reader: false,
     });
     const result = await evaluate('pii_access_via_bypass', {
-      pii_access_history: [read('mkt_db.leads', 'iam_allowed_principals'), read('mkt_db.leads', 'named_grant'), read('mkt_db.optins', 'lf_tag_policy')],
+      pii_access_history: [
+        read('mkt_db.leads', 'iam_allowed_principals'),
+        read('mkt_db.leads', 'named_grant'),
+        read('mkt_db.optins', 'lf_tag_policy'),
+      ],
     });
     expect(statuses(result)).toEqual({ 'mkt_db.leads': 'alarm', 'mkt_db.optins': 'ok' });
     expect(result.get('mkt_db.leads')!.severity).toBe('critical');
-    expect(result.get('mkt_db.leads')!.reason).toMatch(/^1 read\(s\) of PII table mkt_db.leads went through IAM_ALLOWED_PRINCIPALS \(by carol/);
+    expect(result.get('mkt_db.leads')!.reason).toMatch(
+      /^1 read\(s\) of PII table mkt_db.leads went through IAM_ALLOWED_PRINCIPALS \(by carol/,
+    );
   });
 });
 
@@ -161,7 +171,11 @@ describe('grant_drift_detected', () => {
       event_name: kind === 'external' ? 'GrantPermissions' : null,
     });
     const result = await evaluate('grant_drift_detected', {
-      grant_drift: [drift('external', 'critical', '999999999999'), drift('missing', 'medium', '411111111111'), drift('unused', 'low', 'arn:x')],
+      grant_drift: [
+        drift('external', 'critical', '999999999999'),
+        drift('missing', 'medium', '411111111111'),
+        drift('unused', 'low', 'arn:x'),
+      ],
     });
     expect([...result.keys()].sort()).toEqual([
       '311111111111 411111111111 table:sales_db.customers',
@@ -178,7 +192,12 @@ describe('lf_settings_iam_allowed_principals', () => {
   it('alarms per account with IAM_ALLOWED_PRINCIPALS defaults, takes the domain from the account map', async () => {
     const result = await evaluate('lf_settings_iam_allowed_principals', {
       lf_settings_current: [
-        { account_id: '322222222222', iam_allowed_principals_default: true, changed_by: 'arn:aws:iam::322222222222:role/admin', changed_at: '2026-10-15T00:00:00' },
+        {
+          account_id: '322222222222',
+          iam_allowed_principals_default: true,
+          changed_by: 'arn:aws:iam::322222222222:role/admin',
+          changed_at: '2026-10-15T00:00:00',
+        },
         { account_id: '311111111111', iam_allowed_principals_default: false },
       ],
     });
@@ -199,23 +218,37 @@ describe('athena_scan_spike', () => {
   const steady = ['2026-10-20', '2026-10-21', '2026-10-22', '2026-10-23', '2026-10-24', '2026-10-25', '2026-10-26'];
 
   it('alarms when a day in the window is above 5× the median of the 7 days before it', async () => {
-    const rows = [...steady.map((date) => day(date, 1e9)), day('2026-10-27', 6e9), ...steady.map((date) => day(date, 1e9, 'etl'))];
+    const rows = [
+      ...steady.map((date) => day(date, 1e9)),
+      day('2026-10-27', 6e9),
+      ...steady.map((date) => day(date, 1e9, 'etl')),
+    ];
     const result = await evaluate('athena_scan_spike', { athena_daily_usage: rows });
     expect(statuses(result)).toEqual({ '411111111111/primary': 'alarm', '411111111111/etl': 'ok' });
     expect(result.get('411111111111/primary')!.dimensions.alarm_day).toBe('2026-10-27');
   });
 
   it('does not call a spike without 3 days of history, and honours the spike factor override', async () => {
-    const short = await evaluate('athena_scan_spike', { athena_daily_usage: [day('2026-10-26', 1e9), day('2026-10-27', 1e9), day('2026-10-28', 9e9)] });
+    const short = await evaluate('athena_scan_spike', {
+      athena_daily_usage: [day('2026-10-26', 1e9), day('2026-10-27', 1e9), day('2026-10-28', 9e9)],
+    });
     expect(statuses(short)).toEqual({ '411111111111/primary': 'ok' });
     const rows = [...steady.map((date) => day(date, 1e9)), day('2026-10-27', 6e9)];
-    const relaxed = await evaluate('athena_scan_spike', { athena_daily_usage: rows }, { athena_scan_spike: { spike_factor: 10 } });
+    const relaxed = await evaluate(
+      'athena_scan_spike',
+      { athena_daily_usage: rows },
+      { athena_scan_spike: { spike_factor: 10 } },
+    );
     expect(statuses(relaxed)).toEqual({ '411111111111/primary': 'ok' });
   });
 
   it('alarms when a workgroup is over its daily budget', async () => {
     const rows = [day('2026-10-29', 3e9, 'adhoc')];
-    const result = await evaluate('athena_scan_spike', { athena_daily_usage: rows }, { athena_scan_spike: { workgroup_daily_budget_bytes: { adhoc: 2e9 } } });
+    const result = await evaluate(
+      'athena_scan_spike',
+      { athena_daily_usage: rows },
+      { athena_scan_spike: { workgroup_daily_budget_bytes: { adhoc: 2e9 } } },
+    );
     expect(statuses(result)).toEqual({ '411111111111/adhoc': 'alarm' });
     expect(result.get('411111111111/adhoc')!.reason).toContain('budget');
   });

@@ -55,7 +55,10 @@ const drift = {
 
 async function lakeWithBreach() {
   const lake = await tempLakeDir();
-  await writeMarts(lake, { product_freshness: [product('sales.orders', 'breached'), product('sales.customers', 'fresh')], grant_drift: [drift] });
+  await writeMarts(lake, {
+    product_freshness: [product('sales.orders', 'breached'), product('sales.customers', 'fresh')],
+    grant_drift: [drift],
+  });
   return lake;
 }
 
@@ -78,7 +81,10 @@ describe('evaluateAlerts', () => {
     await evaluateAlerts(ctx, {}, deps);
     expect(stdout.received).toHaveLength(2);
 
-    await writeMarts(lake, { product_freshness: [product('sales.orders', 'fresh'), product('sales.customers', 'fresh')], grant_drift: [drift] });
+    await writeMarts(lake, {
+      product_freshness: [product('sales.orders', 'fresh'), product('sales.customers', 'fresh')],
+      grant_drift: [drift],
+    });
     const third = await evaluateAlerts(ctx, {}, deps);
     expect(kinds(stdout.received.slice(2))).toEqual(['resolved freshness_sla_breached sales.orders']);
     expect(third.open.map((alert) => alert.rule)).toEqual(['grant_drift_detected']);
@@ -187,7 +193,10 @@ describe('runAlerts', () => {
     const lake = await lakeWithBreach();
     const ctx = contextFor(lake, 'alerts:\n  destinations:\n    - { type: jsonl, path: out/alerts.jsonl }\n');
     const result = await runAlerts(ctx);
-    const lines = (await readFile(join(lake, 'out', 'alerts.jsonl'), 'utf8')).trim().split('\n').map((line) => JSON.parse(line));
+    const lines = (await readFile(join(lake, 'out', 'alerts.jsonl'), 'utf8'))
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
     expect(lines.map((line) => line.kind)).toEqual(['opened', 'opened']);
     expect(lines.every((line) => typeof line.idempotency_key === 'string' && line.deliveries === undefined)).toBe(true);
     expect(result.stage).toBe('alerts');

@@ -1,25 +1,25 @@
 -- Every principal seen in CloudTrail, resolved to a human where possible, with its account's
 -- name, domain and kind from the account map.
-WITH events AS (
-  SELECT * FROM {{ ref('stg_cloudtrail') }}
+WITH identities AS (
+  SELECT * FROM {{ ref('stg_principals') }}
 ),
 
 principals AS (
   SELECT
     coalesce(principal_arn, CASE WHEN principal_kind = 'aws_service' THEN invoked_by END, principal_account_id, principal_id) AS principal_arn,
-    arg_max(principal, event_time) AS principal,
-    arg_max(principal_kind, event_time) AS principal_kind,
-    arg_max(principal_type, event_time) AS principal_type,
-    arg_max(human_name, event_time) AS human_name,
-    arg_max(permission_set, event_time) AS permission_set,
-    arg_max(role_name, event_time) AS role_name,
-    arg_max(session_name, event_time) AS session_name,
-    arg_max(identity_center_user_id, event_time) AS identity_center_user_id,
-    arg_max(coalesce(principal_account_id, recipient_account_id), event_time) AS account_id,
-    min(event_time) AS first_seen_at,
-    max(event_time) AS last_seen_at,
-    count(*) AS events
-  FROM events
+    arg_max(principal, last_seen_at) AS principal,
+    arg_max(principal_kind, last_seen_at) AS principal_kind,
+    arg_max(principal_type, last_seen_at) AS principal_type,
+    arg_max(human_name, last_seen_at) AS human_name,
+    arg_max(permission_set, last_seen_at) AS permission_set,
+    arg_max(role_name, last_seen_at) AS role_name,
+    arg_max(session_name, last_seen_at) AS session_name,
+    arg_max(identity_center_user_id, last_seen_at) AS identity_center_user_id,
+    arg_max(coalesce(principal_account_id, recipient_account_id), last_seen_at) AS account_id,
+    min(first_seen_at) AS first_seen_at,
+    max(last_seen_at) AS last_seen_at,
+    sum(events) AS events
+  FROM identities
   WHERE coalesce(principal_arn, invoked_by, principal_account_id, principal_id) IS NOT NULL
   GROUP BY 1
 ),

@@ -25,7 +25,7 @@ snapshot_tags AS (
     account_id || '|' || database_name || '|' || coalesce(table_name, '') || '|' || coalesce(column_name, '') AS resource_key,
     bool_or(list_has_any(tag_values, {{ param('pii.tag_values') }})) AS is_pii_value
   FROM {{ ref('stg_lf_resource_tags') }}
-  WHERE tag_key = {{ param('pii.tag_key') }}
+  WHERE tag_key = {{ param('pii.tag_key') }} AND NOT is_inherited
   GROUP BY 1
 ),
 
@@ -194,8 +194,15 @@ grant_paths AS (
 joined AS (
   SELECT
     pa.*,
-    CASE gp.path_rank WHEN 1 THEN 'iam_allowed_principals' WHEN 2 THEN 'named_grant' WHEN 3 THEN 'lf_tag_policy' ELSE 'unknown' END AS grant_path,
-    gp.grant_detail
+    -- a denied access went through no grant
+    CASE
+      WHEN pa.outcome = 'denied' THEN NULL
+      WHEN gp.path_rank = 1 THEN 'iam_allowed_principals'
+      WHEN gp.path_rank = 2 THEN 'named_grant'
+      WHEN gp.path_rank = 3 THEN 'lf_tag_policy'
+      ELSE 'unknown'
+    END AS grant_path,
+    CASE WHEN pa.outcome = 'allowed' THEN gp.grant_detail END AS grant_detail
   FROM pii_accesses AS pa
   LEFT JOIN grant_paths AS gp USING (access_id)
 ),

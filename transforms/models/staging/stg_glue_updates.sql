@@ -19,13 +19,13 @@ WITH catalog_writes AS (
 ),
 
 partitions AS (
-  SELECT DISTINCT account_id, database_name, table_name, creation_time AS updated_at, 'glue_partitions' AS origin, NULL AS event_name
+  SELECT DISTINCT account_id, database_name, table_name, date_trunc('second', creation_time) AS updated_at, 'glue_partitions' AS origin, NULL AS event_name
   FROM {{ source('glue_partitions') }}
   WHERE creation_time IS NOT NULL
 ),
 
 tables AS (
-  SELECT DISTINCT account_id, database_name, table_name, update_time AS updated_at, 'glue_tables' AS origin, NULL AS event_name
+  SELECT DISTINCT account_id, database_name, table_name, date_trunc('second', update_time) AS updated_at, 'glue_tables' AS origin, NULL AS event_name
   FROM {{ source('glue_tables') }}
   WHERE update_time IS NOT NULL
 ),

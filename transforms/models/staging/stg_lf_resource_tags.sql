@@ -9,7 +9,7 @@ newest AS (
   QUALIFY snapshot_at = max(snapshot_at) OVER (PARTITION BY account_id)
 ),
 
-final AS (
+typed AS (
   SELECT DISTINCT
     snapshot_at,
     coalesce(catalog_id, account_id) AS account_id,
@@ -20,6 +20,23 @@ final AS (
     tag_key,
     list_sort(coalesce(tag_values, [])) AS tag_values
   FROM newest
+),
+
+-- GetResourceLFTags reports a table's tags again on each column (and a database's on each table):
+-- a tag equal to its parent's is inherited, not a tag of its own
+final AS (
+  SELECT
+    t.*,
+    EXISTS (
+      SELECT 1 FROM typed AS parent
+      WHERE parent.account_id = t.account_id AND parent.database_name = t.database_name
+        AND parent.tag_key = t.tag_key AND parent.tag_values = t.tag_values
+        AND (
+          (t.level = 'column' AND parent.level = 'table' AND parent.table_name = t.table_name)
+          OR (t.level = 'table' AND parent.level = 'database')
+        )
+    ) AS is_inherited
+  FROM typed AS t
 )
 
 SELECT * FROM final

@@ -20,9 +20,11 @@ SELECT
   principal || ' → ' || table_fqn AS resource,
   CASE WHEN first_read_at >= $now::TIMESTAMP - to_days(CAST($lookback_days AS INTEGER)) THEN 'alarm' ELSE 'ok' END AS status,
   format(
-    '{} ({}) read PII table {} for the first time at {} (account {}, via {})',
+    '{} ({}) read PII table {} for the first time at {} (account {}, via {}){}',
     principal, coalesce(reader_domain, 'unknown domain'), table_fqn, strftime(first_read_at, '%Y-%m-%dT%H:%MZ'),
-    coalesce(reader_account_id, '?'), coalesce(grant_path, 'unknown grant')
+    coalesce(reader_account_id, '?'), coalesce(grant_path, 'unknown grant'),
+    CASE WHEN first_read_at >= $now::TIMESTAMP - to_days(CAST($lookback_days AS INTEGER)) THEN ''
+      ELSE format('; older than the {}-day review window', $lookback_days) END
   ) AS reason,
   producer_domain AS domain,
   producer_account_id AS account_id,

@@ -1,4 +1,4 @@
-import { type IncomingHttpHeaders, type Server, createServer } from 'node:http';
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { alertDestinationSchema } from '../../../../lib/config/schema.js';
@@ -49,7 +49,12 @@ const NOTIFICATION: Notification = {
   account_id: '311111111111',
   owner: 'sales-oncall',
   dimensions: { lag_hours: 80 },
-  runbook: { path: 'reports/alerts/rules/freshness_sla_breached/runbook.md', link: 'https://runbooks/x', summary: 'stale data', confirm: 'meshwatch sql "select 1"' },
+  runbook: {
+    path: 'reports/alerts/rules/freshness_sla_breached/runbook.md',
+    link: 'https://runbooks/x',
+    summary: 'stale data',
+    confirm: 'meshwatch sql "select 1"',
+  },
   created_at: '2026-10-31T00:00:00.000Z',
   deliveries: { hook: { state: 'pending', attempts: 0 } },
 };
@@ -79,7 +84,12 @@ describe('webhookDestination', () => {
     const [request] = receiver.received;
     expect(request!.headers['content-type']).toBe('application/json');
     expect(request!.headers['idempotency-key']).toBe('a1b2c3d4e5f6-1');
-    expect(request!.body).toMatchObject({ idempotency_key: 'a1b2c3d4e5f6-1', rule: 'freshness_sla_breached', resource: 'sales.orders', severity: 'high' });
+    expect(request!.body).toMatchObject({
+      idempotency_key: 'a1b2c3d4e5f6-1',
+      rule: 'freshness_sla_breached',
+      resource: 'sales.orders',
+      severity: 'high',
+    });
     expect(request!.body).not.toHaveProperty('deliveries');
   });
 
@@ -103,23 +113,31 @@ describe('webhookDestination', () => {
 
   it('does not retry a 400: one request, a permanent DeliveryError that does not show the URL', async () => {
     receiver = await startReceiver([400]);
-    const error = await destination('webhook', receiver.url).send(NOTIFICATION).catch((caught: unknown) => caught);
+    const error = await destination('webhook', receiver.url)
+      .send(NOTIFICATION)
+      .catch((caught: unknown) => caught);
     expect(receiver.received).toHaveLength(1);
     expect(error).toBeInstanceOf(DeliveryError);
     expect((error as DeliveryError).permanent).toBe(true);
     expect((error as DeliveryError).message).toContain('HTTP 400 invalid_payload');
-    expect(JSON.stringify({ message: (error as Error).message, context: (error as DeliveryError).context })).not.toContain('secret-token-xyz');
+    expect(JSON.stringify({ message: (error as Error).message, context: (error as DeliveryError).context })).not.toContain(
+      'secret-token-xyz',
+    );
   });
 
   it('gives up after max_attempts of 5xx with a retryable error, so the outbox keeps it', async () => {
     receiver = await startReceiver([503]);
-    const error = (await destination('webhook', receiver.url).send(NOTIFICATION).catch((caught: unknown) => caught)) as DeliveryError;
+    const error = (await destination('webhook', receiver.url)
+      .send(NOTIFICATION)
+      .catch((caught: unknown) => caught)) as DeliveryError;
     expect(receiver.received).toHaveLength(4);
     expect(error.permanent).toBe(false);
   });
 
   it('reports an unset url_env variable as retryable, naming the variable', async () => {
-    const error = (await destination('webhook', undefined).send(NOTIFICATION).catch((caught: unknown) => caught)) as DeliveryError;
+    const error = (await destination('webhook', undefined)
+      .send(NOTIFICATION)
+      .catch((caught: unknown) => caught)) as DeliveryError;
     expect(error.permanent).toBe(false);
     expect(error.message).toContain('TEST_HOOK_URL is not set');
   });
@@ -129,7 +147,9 @@ describe('webhookDestination', () => {
     const url = receiver.url;
     await receiver.close();
     receiver = undefined;
-    const error = (await destination('webhook', url).send(NOTIFICATION).catch((caught: unknown) => caught)) as DeliveryError;
+    const error = (await destination('webhook', url)
+      .send(NOTIFICATION)
+      .catch((caught: unknown) => caught)) as DeliveryError;
     expect(error.permanent).toBe(false);
     expect(error.message).not.toContain('secret-token-xyz');
   });

@@ -1,0 +1,103 @@
+/**
+ * Keeps the Fargate task's local lake and the lake bucket in step. A task starts with an empty
+ * disk: `pull` copies the lake down before meshwatch runs, `push` copies back what changed after.
+ * What changed is decided by content (SHA-256 in a manifest object the sync writes last), not by
+ * size or ETag: a rewritten DuckDB file can keep its size, and SSE-KMS ETags are not MD5s.
+ */
+import { createHash } from 'node:crypto';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { dirname, join, relative, sep } from 'node:path';
+import { listFiles, pathExists } from '../../lib/lake/atomic.js';
+import type { ObjectStore } from './object-store.js';
+
+export const SYNC_MANIFEST_KEY = '_sync/manifest.json';
+
+/** Local folders never copied: staging for atomic writes is only meaningful during a run. */
+const LOCAL_ONLY = ['_tmp/'];
+
+export type SyncManifest = Record<string, string>;
+
+export interface SyncPlan {
+  readonly copy: string[];
+  readonly remove: string[];
+}
+
+export interface SyncReport extends SyncPlan {
+  readonly unchanged: number;
+}
+
+/** Which keys to copy (new or different content) and which to remove (gone from the source). */
+export function planSync(source: SyncManifest, target: SyncManifest, { removeExtra }: { removeExtra: boolean }): SyncPlan {
+  const copy = Object.keys(source)
+    .filter((key) => target[key] !== source[key])
+    .sort();
+  const remove = removeExtra
+    ? Object.keys(target)
+        .filter((key) => !(key in source))
+        .sort()
+    : [];
+  return { copy, remove };
+}
+
+/** Copies the store's files into `dir` (a fresh task's empty lake, or one that is behind). */
+export async function pull(store: ObjectStore, dir: string): Promise<SyncReport> {
+  const remote = await readManifest(store);
+  const local = await hashFolder(dir);
+  const plan = planSync(remote, local, { removeExtra: false });
+  for (const key of plan.copy) {
+    const body = await store.get(key);
+    if (body === undefined) continue; // listed in the manifest but deleted since: nothing to copy
+    const path = join(dir, ...key.split('/'));
+    await mkdir(dirname(path), { recursive: true });
+    await writeFile(path, body);
+  }
+  return { ...plan, unchanged: Object.keys(remote).length - plan.copy.length };
+}
+
+/** Copies changed files from `dir` to the store, removes the ones deleted locally, then the manifest. */
+export async function push(store: ObjectStore, dir: string): Promise<SyncReport> {
+  const local = await hashFolder(dir);
+  const remote = await readManifest(store);
+  const plan = planSync(local, remote, { removeExtra: true });
+  for (const key of plan.copy) await store.put(key, await readFile(join(dir, ...key.split('/'))));
+  if (plan.remove.length > 0) await store.remove(plan.remove);
+  // Written last: a push that dies half way leaves the old manifest, and the next push redoes it.
+  await store.put(SYNC_MANIFEST_KEY, new TextEncoder().encode(`${JSON.stringify(local, null, 1)}\n`));
+  return { ...plan, unchanged: Object.keys(local).length - plan.copy.length };
+}
+
+export async function hashFolder(dir: string): Promise<SyncManifest> {
+  if (!(await pathExists(dir))) return {};
+  const manifest: SyncManifest = {};
+  for (const file of await listFiles(dir)) {
+    const key = relative(dir, file).split(sep).join('/');
+    if (LOCAL_ONLY.some((prefix) => key.startsWith(prefix))) continue;
+    manifest[key] = createHash('sha256')
+      .update(await readFile(file))
+      .digest('hex');
+  }
+  return manifest;
+}
+
+async function readManifest(store: ObjectStore): Promise<SyncManifest> {
+  const body = await store.get(SYNC_MANIFEST_KEY);
+  return body ? (JSON.parse(new TextDecoder().decode(body)) as SyncManifest) : {};
+}
+
+/** A folder as an object store: for tests, and for a lake kept on a mounted volume. */
+export function folderObjectStore(root: string): ObjectStore {
+  const pathOf = (key: string) => join(root, ...key.split('/'));
+  return {
+    location: root,
+    async get(key) {
+      return (await pathExists(pathOf(key))) ? new Uint8Array(await readFile(pathOf(key))) : undefined;
+    },
+    async put(key, body) {
+      await mkdir(dirname(pathOf(key)), { recursive: true });
+      await writeFile(pathOf(key), body);
+    },
+    async remove(keys) {
+      for (const key of keys) await rm(pathOf(key), { force: true });
+    },
+  };
+}

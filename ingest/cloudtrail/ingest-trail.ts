@@ -1,0 +1,396 @@
+/**
+ * The org-trail ingest: list what is new, read it on every core, and publish it batch by batch.
+ *
+ *   list (manifest says what is new) → worker threads (gunzip, parse, hash, normalise → NDJSON spool)
+ *   → per batch: DuckDB COPY of the touched partitions (merged, de-duplicated) → journal publish
+ *
+ * Batches end at a key-day boundary once they hold `batchRows` rows, so memory stays flat however
+ * many days a run reads, and a killed run loses at most the batch in progress (re-read next time).
+ */
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { RunContext } from '../../lib/context.js';
+import { createStagingDir } from '../../lib/lake/atomic.js';
+import { type Database, openDatabase, quoteLiteral } from '../../lib/lake/duckdb.js';
+import { createProgress } from '../../lib/progress.js';
+import { writeBatch } from './batch-writer.js';
+import { type ExpectedHash, type IntegrityScan, scanDigests, verdictFor } from './integrity.js';
+import { loadManifest, type Manifest, type ManifestEntry, needsProcessing, type Verification } from './manifest.js';
+import { type ObjectKeyInfo, parseObjectKey } from './object-key.js';
+import type { ObjectTaskResult } from './object-task.js';
+import { OBJECTS_FILE, stageObjectsDataset } from './objects-dataset.js';
+import { publishWithJournal } from './publish-journal.js';
+import { BatchQuarantine } from './quarantine.js';
+import { type CloudtrailPaths, cloudtrailPaths, recoverInterruptedRun } from './state-paths.js';
+import type { ListingPlan, TrailObject, TrailSource } from './trail-source.js';
+import { createWorkerPool, type WorkerPool } from './worker-pool.js';
+
+export interface TrailIngestSettings {
+  readonly workers: number;
+  readonly verifyDigests: boolean;
+  /** Rows after which a batch is published at the next key-day boundary. */
+  readonly batchRows?: number;
+  /** DuckDB memory limit for the merge and COPY (it spills to disk beyond it). */
+  readonly memoryLimit?: string;
+}
+
+export interface TrailIngestSummary {
+  objectsListed: number;
+  objectsRead: number;
+  objectsQuarantined: number;
+  records: number;
+  written: number;
+  quarantinedRecords: number;
+  duplicates: number;
+  bytesRead: number;
+  batches: number;
+  /** Rows from earlier runs replaced by a later delivery of the same event. */
+  replacedEarlier: number;
+  missing: number;
+  verification: Record<Verification, number>;
+  digestsRead: number;
+  digestsInvalid: number;
+  chainBreaks: number;
+  recoveredInterruptedRun: boolean;
+}
+
+interface PendingObject {
+  readonly object: TrailObject;
+  readonly info: ObjectKeyInfo;
+}
+
+interface Batch {
+  readonly number: number;
+  readonly stageDir: string;
+  readonly spoolDir: string;
+  readonly entries: Map<string, ManifestEntry>;
+  readonly quarantine: BatchQuarantine;
+  rows: number;
+  lastDay: string | null;
+}
+
+const DEFAULT_BATCH_ROWS = 1_000_000;
+
+export async function ingestTrail(
+  ctx: RunContext,
+  source: TrailSource,
+  plan: ListingPlan,
+  settings: TrailIngestSettings,
+): Promise<TrailIngestSummary> {
+  const paths = cloudtrailPaths(ctx.layout);
+  const recovery = await recoverInterruptedRun(paths);
+  if (recovery.recovered) ctx.logger.info('cloudtrail: finished publishing a batch an interrupted run left behind');
+  const manifest = await loadManifest(paths.manifest);
+  const summary = emptySummary(recovery.recovered);
+
+  const integrity: IntegrityScan = settings.verifyDigests
+    ? await scanDigests(source, plan, manifest, ctx.logger)
+    : { expected: new Map(), digestsRead: 0, digestsInvalid: 0, chainBreaks: 0 };
+  Object.assign(summary, {
+    digestsRead: integrity.digestsRead,
+    digestsInvalid: integrity.digestsInvalid,
+    chainBreaks: integrity.chainBreaks,
+  });
+
+  const pending: PendingObject[] = [];
+  const listed = new Set<string>();
+  for await (const object of source.list(plan, 'CloudTrail')) {
+    const info = parseObjectKey(object.key);
+    if (info?.kind !== 'log') continue;
+    listed.add(object.key);
+    summary.objectsListed++;
+    if (needsProcessing(manifest, object.key, object.size, object.version)) pending.push({ object, info });
+  }
+  pending.sort((a, b) => (a.object.key < b.object.key ? -1 : a.object.key > b.object.key ? 1 : 0));
+  const manifestChanged = await applyDigestsToKnownObjects(manifest, integrity.expected, listed, source, summary, ctx);
+
+  if (pending.length === 0 && !manifestChanged) {
+    countVerification(manifest, summary);
+    return summary;
+  }
+  const runDir = await createStagingDir(paths.tmpDir, 'cloudtrail');
+  const db = await openDatabase(':memory:', { memoryLimit: settings.memoryLimit ?? '512MB', threads: settings.workers });
+  const pool = pending.length > 0 ? createWorkerPool(settings.workers) : undefined;
+  try {
+    await db.run(`SET temp_directory = ${quoteLiteral(join(runDir, 'spill'))}; SET preserve_insertion_order = false`);
+    if (pool) {
+      await readObjects({ ctx, source, pending, settings, integrity, manifest, summary, pool, db, paths, runDir });
+    } else {
+      await publishBatch({ db, manifest, paths, batch: await newBatch(runDir, 0), runId: runIdOf(runDir) });
+    }
+  } finally {
+    await pool?.close();
+    db.close();
+    await rm(runDir, { recursive: true, force: true });
+  }
+  countVerification(manifest, summary);
+  return summary;
+}
+
+interface ReadContext {
+  readonly ctx: RunContext;
+  readonly source: TrailSource;
+  readonly pending: readonly PendingObject[];
+  readonly settings: TrailIngestSettings;
+  readonly integrity: IntegrityScan;
+  readonly manifest: Manifest;
+  readonly summary: TrailIngestSummary;
+  readonly pool: WorkerPool;
+  readonly db: Database;
+  readonly paths: CloudtrailPaths;
+  readonly runDir: string;
+}
+
+async function readObjects(read: ReadContext): Promise<void> {
+  const { pending, pool, summary, settings } = read;
+  const batchRows = settings.batchRows ?? DEFAULT_BATCH_ROWS;
+  const progress = createProgress({ label: 'cloudtrail', logger: read.ctx.logger });
+  const startedAt = Date.now();
+  const runId = runIdOf(read.runDir);
+  let batch = await newBatch(read.runDir, 0);
+  const inFlight = new Set<Promise<void>>();
+  const maxInFlight = pool.size * 4;
+  let nextId = 0;
+
+  for (const item of pending) {
+    if (batch.rows >= batchRows && batch.lastDay !== item.info.logDate) {
+      await Promise.all(inFlight);
+      addPublished(summary, await publishBatch({ db: read.db, manifest: read.manifest, paths: read.paths, batch, pool, runId }));
+      batch = await newBatch(read.runDir, batch.number + 1);
+    }
+    batch.lastDay = item.info.logDate;
+    const current = batch;
+    const input = await read.source.input(item.object);
+    const task = pool
+      .run(
+        {
+          id: nextId++,
+          origin: { sourceObject: item.object.key, deliveredAt: item.info.deliveredAt, keyAccountId: item.info.accountId },
+          hash: settings.verifyDigests,
+          ...input,
+        },
+        current.spoolDir,
+      )
+      .then(async (result) => {
+        await recordResult(read, current, item, result);
+        progress.update({
+          done: summary.objectsRead,
+          total: pending.length,
+          extra: {
+            events: summary.records,
+            'MB/s': (summary.bytesRead / 1e6 / Math.max(0.001, (Date.now() - startedAt) / 1000)).toFixed(1),
+          },
+        });
+      });
+    const tracked: Promise<void> = task.finally(() => inFlight.delete(tracked));
+    inFlight.add(tracked);
+    if (inFlight.size >= maxInFlight) await Promise.race(inFlight);
+  }
+  await Promise.all(inFlight);
+  addPublished(summary, await publishBatch({ db: read.db, manifest: read.manifest, paths: read.paths, batch, pool, runId }));
+  progress.done(
+    `${summary.objectsRead} objects, ${summary.records} records: ${summary.written} written, ` +
+      `${summary.quarantinedRecords} quarantined, ${summary.duplicates} duplicates`,
+  );
+}
+
+async function recordResult(read: ReadContext, batch: Batch, item: PendingObject, result: ObjectTaskResult): Promise<void> {
+  const { summary } = read;
+  const key = item.object.key;
+  summary.objectsRead++;
+  summary.records += result.records;
+  summary.written += result.rows;
+  summary.bytesRead += result.bytesRead;
+  summary.quarantinedRecords += result.quarantinedRecords.length;
+  batch.rows += result.rows;
+  for (const problem of result.quarantinedRecords) batch.quarantine.addRecord(key, problem.index, problem.reason, problem.detail, problem.record);
+  if (result.objectProblem) {
+    summary.objectsQuarantined++;
+    batch.quarantine.addObject(key, result.objectProblem.reason, result.objectProblem.detail, await read.source.read(key));
+    read.ctx.logger.warn(`cloudtrail: quarantined ${key}: ${result.objectProblem.reason} (${result.objectProblem.detail})`);
+  }
+  const verdict = read.settings.verifyDigests
+    ? verdictFor(read.integrity.expected.get(key), result.sha256)
+    : { verification: 'unverified' as const, detail: 'digest verification is off (sources.cloudtrail.verify_digests)' };
+  if (verdict.verification === 'mismatch') read.ctx.logger.warn(`cloudtrail: integrity mismatch for ${key}: ${verdict.detail}`);
+  batch.entries.set(key, {
+    object_key: key,
+    account_id: item.info.accountId,
+    region: item.info.region,
+    log_date: item.info.logDate,
+    delivered_at: item.info.deliveredAt,
+    size_bytes: item.object.size,
+    etag_or_mtime: item.object.version,
+    records: result.records,
+    written: result.rows,
+    quarantined: result.quarantinedRecords.length,
+    duplicates: 0,
+    status: result.objectProblem ? 'quarantined' : 'ok',
+    verification: verdict.verification,
+    verification_detail: verdict.detail,
+    ingested_at: sqlTimestamp(new Date()),
+    sha256: result.sha256,
+  });
+}
+
+interface PublishedCounts {
+  /** Rows of this batch's objects dropped as duplicates. */
+  readonly duplicatesInBatch: number;
+  /** Rows of earlier runs replaced by a later delivery in this batch. */
+  readonly replacedEarlier: number;
+}
+
+interface PublishInput {
+  readonly db: Database;
+  readonly manifest: Manifest;
+  readonly paths: CloudtrailPaths;
+  readonly batch: Batch;
+  readonly pool?: WorkerPool;
+  readonly runId: string;
+}
+
+/** Writes the batch's partitions, quarantine, manifest and objects file, then publishes them in one journal. */
+async function publishBatch({ db, manifest, paths, batch, pool, runId }: PublishInput): Promise<PublishedCounts> {
+  await pool?.closeSpools();
+  const outputDir = join(batch.stageDir, 'dataset');
+  await mkdir(outputDir, { recursive: true });
+  const written = await writeBatch({
+    db,
+    spoolDir: batch.spoolDir,
+    datasetDir: paths.datasetDir,
+    outputDir,
+    batchObjects: [...batch.entries.keys()],
+  });
+  for (const [key, entry] of batch.entries) manifest.objects[key] = entry;
+  for (const [key, count] of written.duplicatesByObject) {
+    const entry = manifest.objects[key];
+    if (!entry) continue;
+    entry.duplicates += count;
+    entry.written -= count;
+  }
+  const quarantineMoves = await batch.quarantine.stage(
+    join(batch.stageDir, 'quarantine'),
+    paths.quarantineDir,
+    `${runId}-${String(batch.number).padStart(4, '0')}`,
+  );
+  const manifestFile = join(batch.stageDir, 'manifest.json');
+  await writeFile(manifestFile, JSON.stringify(manifest));
+  const objectsFile = await stageObjectsDataset(db, manifest, batch.stageDir);
+  await publishWithJournal(paths.journal, {
+    version: 1,
+    stagingDir: batch.stageDir,
+    partitions: written.partitions,
+    moves: [
+      ...written.moves,
+      ...quarantineMoves,
+      { from: objectsFile, to: join(paths.objectsDir, OBJECTS_FILE) },
+      // The manifest moves last: until it is in place, a re-run reads the batch's objects again.
+      { from: manifestFile, to: paths.manifest },
+    ],
+  });
+  let inBatch = 0;
+  for (const [key, count] of written.duplicatesByObject) if (batch.entries.has(key)) inBatch += count;
+  return { duplicatesInBatch: inBatch, replacedEarlier: sumValues(written.duplicatesByObject) - inBatch };
+}
+
+/**
+ * Objects read by earlier runs get their verdict as soon as a digest naming them arrives; objects a
+ * digest names that exist nowhere become `missing` rows. Returns true when the manifest changed.
+ */
+async function applyDigestsToKnownObjects(
+  manifest: Manifest,
+  expected: Map<string, ExpectedHash>,
+  listed: Set<string>,
+  source: TrailSource,
+  summary: TrailIngestSummary,
+  ctx: RunContext,
+): Promise<boolean> {
+  let changed = expected.size > 0;
+  for (const [key, expectation] of expected) {
+    const entry = manifest.objects[key];
+    if (entry && entry.status !== 'missing') {
+      const verdict = verdictFor(expectation, entry.sha256);
+      entry.verification = verdict.verification;
+      entry.verification_detail = verdict.detail;
+      if (verdict.verification === 'mismatch') ctx.logger.warn(`cloudtrail: integrity mismatch for ${key}: ${verdict.detail}`);
+      continue;
+    }
+    if (listed.has(key) || (await source.exists(key))) continue;
+    const info = parseObjectKey(key);
+    summary.missing++;
+    changed = true;
+    ctx.logger.warn(`cloudtrail: MISSING log file ${key}: digest ${expectation.digestKey} names it, the trail does not have it`);
+    manifest.objects[key] = {
+      object_key: key,
+      account_id: info?.accountId ?? null,
+      region: info?.region ?? null,
+      log_date: info?.logDate ?? null,
+      delivered_at: info?.deliveredAt ?? null,
+      size_bytes: 0,
+      etag_or_mtime: '',
+      records: 0,
+      written: 0,
+      quarantined: 0,
+      duplicates: 0,
+      status: 'missing',
+      verification: 'missing',
+      verification_detail: `named by digest ${expectation.digestKey} but absent from the trail`,
+      ingested_at: sqlTimestamp(new Date()),
+      sha256: null,
+    };
+  }
+  return changed;
+}
+
+async function newBatch(runDir: string, number: number): Promise<Batch> {
+  const stageDir = join(runDir, `batch-${number}`);
+  const spoolDir = join(stageDir, 'spool');
+  await mkdir(spoolDir, { recursive: true });
+  return { number, stageDir, spoolDir, entries: new Map(), quarantine: new BatchQuarantine(), rows: 0, lastDay: null };
+}
+
+function countVerification(manifest: Manifest, summary: TrailIngestSummary): void {
+  for (const entry of Object.values(manifest.objects)) summary.verification[entry.verification]++;
+}
+
+function addPublished(summary: TrailIngestSummary, published: PublishedCounts): void {
+  summary.batches++;
+  summary.duplicates += published.duplicatesInBatch;
+  summary.written -= published.duplicatesInBatch;
+  summary.replacedEarlier += published.replacedEarlier;
+}
+
+function emptySummary(recovered: boolean): TrailIngestSummary {
+  return {
+    objectsListed: 0,
+    objectsRead: 0,
+    objectsQuarantined: 0,
+    records: 0,
+    written: 0,
+    quarantinedRecords: 0,
+    duplicates: 0,
+    bytesRead: 0,
+    batches: 0,
+    replacedEarlier: 0,
+    missing: 0,
+    verification: { verified: 0, unverified: 0, mismatch: 0, missing: 0 },
+    digestsRead: 0,
+    digestsInvalid: 0,
+    chainBreaks: 0,
+    recoveredInterruptedRun: recovered,
+  };
+}
+
+function runIdOf(runDir: string): string {
+  return new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z') + `-${runDir.slice(-6)}`;
+}
+
+function sqlTimestamp(date: Date): string {
+  return date.toISOString().slice(0, 19).replace('T', ' ');
+}
+
+function sumValues(map: Map<string, number>): number {
+  let total = 0;
+  for (const value of map.values()) total += value;
+  return total;
+}
