@@ -70,7 +70,10 @@ export async function writeSyntheticTrail(options: SyntheticTrailOptions): Promi
 export function objectKey(orgId: string, account: string, region: string, deliveredMs: number, random: () => number): string {
   const iso = new Date(deliveredMs).toISOString();
   const stamp = `${iso.slice(0, 4)}${iso.slice(5, 7)}${iso.slice(8, 10)}T${iso.slice(11, 13)}${iso.slice(14, 16)}Z`;
-  const suffix = Array.from({ length: 16 }, () => 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789'[Math.floor(random() * 62)]).join('');
+  const suffix = Array.from(
+    { length: 16 },
+    () => 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789'[Math.floor(random() * 62)],
+  ).join('');
   const path = `${iso.slice(0, 4)}/${iso.slice(5, 7)}/${iso.slice(8, 10)}`;
   return `AWSLogs/${orgId}/${account}/CloudTrail/${region}/${path}/${account}_CloudTrail_${region}_${stamp}_${suffix}.json.gz`;
 }
@@ -104,7 +107,8 @@ export function syntheticRecord(account: string, region: string, timeMs: number,
     eventSource,
     eventName,
     awsRegion: region,
-    sourceIPAddress: eventSource === 'lakeformation.amazonaws.com' ? 'athena.amazonaws.com' : `10.0.${Math.floor(random() * 255)}.7`,
+    sourceIPAddress:
+      eventSource === 'lakeformation.amazonaws.com' ? 'athena.amazonaws.com' : `10.0.${Math.floor(random() * 255)}.7`,
     userAgent: 'athena.amazonaws.com',
     requestParameters: {
       tableArn: `arn:aws:glue:${region}:311111111111:table/sales_db/orders`,
@@ -117,7 +121,9 @@ export function syntheticRecord(account: string, region: string, timeMs: number,
     requestID: uuid(random),
     eventID: eventId,
     readOnly,
-    resources: [{ accountId: '311111111111', type: 'AWS::Glue::Table', ARN: `arn:aws:glue:${region}:311111111111:table/sales_db/orders` }],
+    resources: [
+      { accountId: '311111111111', type: 'AWS::Glue::Table', ARN: `arn:aws:glue:${region}:311111111111:table/sales_db/orders` },
+    ],
     eventType: 'AwsApiCall',
     managementEvent: true,
     recipientAccountId: account,

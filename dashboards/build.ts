@@ -6,9 +6,10 @@ import { rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RunContext, StageResult } from '../lib/context.js';
 import { listFiles, pathExists } from '../lib/lake/atomic.js';
+import { ensureMarts } from '../transforms/index.js';
 import { saveBundleCache, seedBundleCache } from './bundle-cache.js';
 import { listProductDomains } from './domains.js';
-import { frameworkEnvironment, runFrameworkBuild } from './framework.js';
+import { frameworkEnvironment, runFrameworkBuild, siteInputs } from './framework.js';
 import { createWorkspace } from './workspace.js';
 
 export interface BuildDashboardsOptions {
@@ -17,13 +18,13 @@ export interface BuildDashboardsOptions {
 }
 
 export async function buildDashboards(ctx: RunContext, options: BuildDashboardsOptions = {}): Promise<StageResult> {
-  if (options.ensureMarts !== false) await ensureMartsWhenAvailable(ctx);
+  if (options.ensureMarts !== false) await ensureMarts(ctx);
   const { layout, logger } = ctx;
   const domains = await listProductDomains(layout.root, logger);
   const workspace = await createWorkspace(layout.tmpDir);
   let warnings = 0;
   try {
-    const env = frameworkEnvironment({ lake: layout.root, now: ctx.now, refreshedAt: new Date(), domains });
+    const env = frameworkEnvironment(siteInputs(ctx, domains));
     logger.info(`dashboards: building the site from ${layout.root}`);
     const seeded = await seedBundleCache(workspace.srcDir);
     const { loaderErrors } = await runFrameworkBuild(workspace.projectDir, env, logger);
@@ -54,10 +55,3 @@ async function replaceSite(builtDir: string, siteDir: string, tmpDir: string): P
   if (hadSite) await rm(retired, { recursive: true, force: true });
 }
 
-/** Builds the marts first when the transform stage offers `ensureMarts` (it is optional). */
-async function ensureMartsWhenAvailable(ctx: RunContext): Promise<void> {
-  const transforms = (await import('../transforms/index.js')) as {
-    ensureMarts?: (context: RunContext) => Promise<unknown>;
-  };
-  if (typeof transforms.ensureMarts === 'function') await transforms.ensureMarts(ctx);
-}

@@ -5,14 +5,14 @@
 import { join } from 'node:path';
 import type { RunContext } from '../lib/context.js';
 import { listProductDomains } from './domains.js';
-import { frameworkEnvironment, runFrameworkPreview } from './framework.js';
+import { frameworkEnvironment, runFrameworkPreview, siteInputs } from './framework.js';
 import { prepareOfflineNpmCache } from './offline-cache.js';
 import { DASHBOARDS_DIR } from './workspace-paths.js';
 
 export async function runDashboardsDev(ctx: RunContext, port: number): Promise<number | null> {
   const domains = await listProductDomains(ctx.layout.root, ctx.logger);
   await prepareOfflineNpmCache(join(DASHBOARDS_DIR, 'src'));
-  const env = frameworkEnvironment({ lake: ctx.layout.root, now: ctx.now, refreshedAt: new Date(), domains });
+  const env = frameworkEnvironment(siteInputs(ctx, domains));
   ctx.logger.info(`dashboards: live preview of ${ctx.layout.root} on http://127.0.0.1:${port}/ (Ctrl-C stops it)`);
   return runFrameworkPreview(DASHBOARDS_DIR, env, port);
 }

@@ -4,9 +4,17 @@
  */
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
+import type { RunContext } from '../lib/context.js';
 import { MeshwatchError } from '../lib/errors.js';
 import type { Logger } from '../lib/log.js';
-import { ENV_DOMAINS, ENV_LAKE, ENV_NOW, ENV_REFRESHED_AT } from './loaders/environment.js';
+import {
+  DEFAULT_NEW_READER_DAYS,
+  ENV_DOMAINS,
+  ENV_LAKE,
+  ENV_NEW_READER_DAYS,
+  ENV_NOW,
+  ENV_REFRESHED_AT,
+} from './loaders/environment.js';
 import { REPOSITORY_DIR } from './workspace-paths.js';
 
 export const FRAMEWORK_BIN = join(REPOSITORY_DIR, 'node_modules', '@observablehq', 'framework', 'dist', 'bin', 'observable.js');
@@ -19,6 +27,8 @@ export interface SiteInputs {
   readonly now: Date;
   readonly refreshedAt: Date;
   readonly domains: readonly string[];
+  /** "New readers this week": the pii_new_reader rule's lookback, in days. */
+  readonly newReaderDays: number;
 }
 
 export function frameworkEnvironment(inputs: SiteInputs, base: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
@@ -30,6 +40,19 @@ export function frameworkEnvironment(inputs: SiteInputs, base: NodeJS.ProcessEnv
     [ENV_NOW]: inputs.now.toISOString(),
     [ENV_REFRESHED_AT]: inputs.refreshedAt.toISOString(),
     [ENV_DOMAINS]: inputs.domains.join(','),
+    [ENV_NEW_READER_DAYS]: String(inputs.newReaderDays),
+  };
+}
+
+/** What the loaders need from the run: the lake, "now", the domains and the new-reader window. */
+export function siteInputs(ctx: RunContext, domains: readonly string[]): SiteInputs {
+  const configured = ctx.config.alerts?.rules?.pii_new_reader?.lookback_days;
+  return {
+    lake: ctx.layout.root,
+    now: ctx.now,
+    refreshedAt: new Date(),
+    domains,
+    newReaderDays: typeof configured === 'number' && configured > 0 ? configured : DEFAULT_NEW_READER_DAYS,
   };
 }
 
@@ -50,7 +73,7 @@ export async function runFrameworkBuild(projectDir: string, env: NodeJS.ProcessE
       hint: 'run `meshwatch dashboards build --verbose` to see the whole build log',
     });
   }
-  const loaderErrors = output.split('\n').filter((line) => /^load .* error\b/.test(line.trim()));
+  const loaderErrors = output.split('\n').filter((line) => /\bload \S+ .*\berror\b/.test(line));
   return { output, loaderErrors };
 }
 
@@ -79,7 +102,13 @@ export function runFrameworkPreview(projectDir: string, env: NodeJS.ProcessEnv, 
         stdio: 'inherit',
       },
     );
+    // Stopping meshwatch (Ctrl-C, or a SIGTERM from a supervisor) stops the preview server with it.
+    const forward = (signal: NodeJS.Signals) => child.kill(signal);
+    process.on('SIGINT', forward).on('SIGTERM', forward);
     child.on('error', (cause) => reject(new DashboardError('cannot start Observable Framework', { cause })));
-    child.on('close', resolve);
+    child.on('close', (code) => {
+      process.off('SIGINT', forward).off('SIGTERM', forward);
+      resolve(code);
+    });
   });
 }

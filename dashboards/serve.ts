@@ -61,7 +61,13 @@ async function respond(siteDir: string, request: IncomingMessage, response: Serv
   }
   const file = await resolveFile(siteDir, new URL(request.url ?? '/', 'http://localhost').pathname);
   if (!file) {
-    response.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end('not found\n');
+    const notFoundPage = join(siteDir, '404.html');
+    if (await isFile(notFoundPage)) {
+      response.writeHead(404, { 'content-type': CONTENT_TYPES['.html'] as string });
+      createReadStream(notFoundPage).pipe(response);
+    } else {
+      response.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end('not found\n');
+    }
     return;
   }
   response.writeHead(200, {

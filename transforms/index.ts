@@ -11,10 +11,10 @@ import type { RunContext, StageResult } from '../lib/context.js';
 import { TransformError } from '../lib/errors.js';
 import type { Database } from '../lib/lake/duckdb.js';
 import { buildModels } from './runner/build.js';
-import { type MacroFile, createMacros, loadMacros } from './runner/macros.js';
 import { type FixedRowsResult, runAllFixedRowsTests } from './runner/fixed-rows.js';
 import { orderModels } from './runner/graph.js';
-import { type Model, loadModels } from './runner/model.js';
+import { createMacros, loadMacros, type MacroFile } from './runner/macros.js';
+import { loadModels, type Model } from './runner/model.js';
 import { paramsFromConfig } from './runner/params.js';
 import { publishMart } from './runner/publish.js';
 import { createSourceTables } from './runner/source-tables.js';
@@ -23,8 +23,8 @@ import { lakeFingerprint, readTransformState, writeTransformState } from './runn
 import { sourceTableName } from './runner/template.js';
 import { insertRows } from './runner/typed-rows.js';
 
-export type { FixedRowsResult } from './runner/fixed-rows.js';
 export type { ModelRun } from './runner/build.js';
+export type { FixedRowsResult } from './runner/fixed-rows.js';
 
 export interface TransformOptions {
   /** Only these models (and what they depend on); default all. */
@@ -39,9 +39,12 @@ export async function transform(ctx: RunContext, _options: TransformOptions = {}
   const notes: string[] = [];
   const outputs: { name: string; rows: number; path?: string }[] = [];
   try {
-    await db.run("SET TimeZone = 'UTC'");
+    // Marts carry no row order, so DuckDB may build them in parallel without keeping one.
+    await db.run("SET TimeZone = 'UTC'; SET preserve_insertion_order = false");
     await createMacros(db, macros);
-    const sources = await createSourceTables(db, (source) => (source.kind === 'config' ? loadConfigRows(db, ctx, source.name) : undefined));
+    const sources = await createSourceTables(db, (source) =>
+      source.kind === 'config' ? loadConfigRows(db, ctx, source.name) : undefined,
+    );
     const missing = sources.filter((source) => !source.present && sourceDefinition(source.name)?.kind === 'dataset');
     if (missing.length > 0) {
       notes.push(`no data for ${missing.map((source) => source.name).join(', ')}: their staging models are empty`);
@@ -56,7 +59,9 @@ export async function transform(ctx: RunContext, _options: TransformOptions = {}
     }
     const total = runs.reduce((sum, run) => sum + run.ms, 0);
     const slowest = [...runs].sort((a, b) => b.ms - a.ms).slice(0, 3);
-    notes.push(`${runs.length} models in ${(total / 1000).toFixed(1)} s (slowest: ${slowest.map((run) => `${run.name} ${run.ms} ms`).join(', ')})`);
+    notes.push(
+      `${runs.length} models in ${(total / 1000).toFixed(1)} s (slowest: ${slowest.map((run) => `${run.name} ${run.ms} ms`).join(', ')})`,
+    );
     await db.run('CHECKPOINT');
   } finally {
     db.close();
@@ -113,7 +118,16 @@ export async function listModels(): Promise<Model[]> {
 /** Config values and macros models read, so a change (prices, PII tag, accounts) re-runs the transforms. */
 function fingerprintInputs(ctx: RunContext, macros: readonly MacroFile[]): unknown {
   const { organization, regions, pii, pricing, chargeback, drift } = ctx.config;
-  return { organization, regions, pii, pricing, chargeback, drift, now: ctx.config.now ?? null, macros: macros.map((macro) => macro.sql) };
+  return {
+    organization,
+    regions,
+    pii,
+    pricing,
+    chargeback,
+    drift,
+    now: ctx.config.now ?? null,
+    macros: macros.map((macro) => macro.sql),
+  };
 }
 
 async function loadConfigRows(db: Database, ctx: RunContext, source: string): Promise<void> {
@@ -130,6 +144,10 @@ async function loadConfigRows(db: Database, ctx: RunContext, source: string): Pr
       })),
     );
   } else if (source === 'config_regions') {
-    await insertRows(db, table, ctx.config.regions.map((region) => ({ region })));
+    await insertRows(
+      db,
+      table,
+      ctx.config.regions.map((region) => ({ region })),
+    );
   }
 }

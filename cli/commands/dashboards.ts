@@ -31,8 +31,9 @@ export function register(program: Command): void {
     .description('live preview of dashboards/src on 127.0.0.1, reading the lake')
     .option('-p, --port <port>', 'port to listen on', '3000')
     .action(async (flags: { port: string }, command: Command) => {
+      const port = parsePort(flags.port);
       const ctx = await contextFor(command);
-      const code = await runDashboardsDev(ctx, parsePort(flags.port));
+      const code = await runDashboardsDev(ctx, port);
       if (code) process.exitCode = code;
     });
 
@@ -42,11 +43,12 @@ export function register(program: Command): void {
     .option('-p, --port <port>', 'port to listen on (0 picks a free one)', '8080')
     .option('--host <host>', 'address to bind', '127.0.0.1')
     .action(async (flags: ServeFlags, command: Command) => {
+      const port = parsePort(flags.port);
       const ctx = await contextFor(command);
       if (!(await pathExists(ctx.layout.siteDir))) {
         throw new UsageError(`no built site in ${ctx.layout.siteDir}`, { hint: 'run `meshwatch dashboards build` first' });
       }
-      const site = await serveSite(ctx.layout.siteDir, { host: flags.host, port: parsePort(flags.port) });
+      const site = await serveSite(ctx.layout.siteDir, { host: flags.host, port });
       ctx.logger.info(`dashboards: serving ${ctx.layout.siteDir} on ${site.url} (Ctrl-C stops it)`);
       await new Promise<void>((resolve) => process.once('SIGINT', resolve).once('SIGTERM', resolve));
       await site.close();

@@ -19,18 +19,24 @@ export interface MartSelection extends QueryResult {
   readonly available: boolean;
 }
 
-/** Runs `sql` (which reads the view named `mart`) against the lake's marts; see the module comment. */
+/**
+ * Runs `sql` (which reads the views named like the marts) against the lake's marts; see the module
+ * comment. With several marts, the result is available only when every one of them is.
+ */
 export async function selectFromMart(
-  mart: string,
+  marts: string | readonly string[],
   sql: string,
   params?: SqlParams,
   lake: string = lakeFromEnvironment(),
 ): Promise<MartSelection> {
+  const names = typeof marts === 'string' ? [marts] : marts;
+  const mart = names.join(', ');
   const db = await openDatabase(':memory:', { threads: 1 });
   try {
-    const available = await exposeMart(db, lake, mart);
-    if (!available) return { mart, available, columns: [], rows: [] };
-    return { mart, available, ...(await runQuery(db, sql, params)) };
+    for (const name of names) {
+      if (!(await exposeMart(db, lake, name))) return { mart, available: false, columns: [], rows: [] };
+    }
+    return { mart, available: true, ...(await runQuery(db, sql, params)) };
   } finally {
     db.close();
   }
@@ -52,7 +58,15 @@ export async function exposeMart(db: Database, lake: string, mart: string): Prom
   const dir = join(lake, 'marts', mart);
   if (await hasParquet(dir)) {
     const glob = quoteLiteral(join(dir, '**', '*.parquet'));
-    await db.run(`create or replace view ${view} as select * from read_parquet(${glob}, union_by_name = true)`);
+    try {
+      await db.run(`create or replace view ${view} as select * from read_parquet(${glob}, union_by_name = true)`);
+    } catch (cause) {
+      throw new LakeError(`the ${mart} mart cannot be read`, {
+        cause,
+        context: { file: dir },
+        hint: 'rebuild the marts with `meshwatch transform`, then build the dashboards again',
+      });
+    }
     return true;
   }
   return exposeMartFromDatabaseFile(db, lake, mart);

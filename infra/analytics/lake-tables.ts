@@ -3,6 +3,8 @@
  * the same marts meshwatch builds locally can be queried at organisation scale. Column names follow
  * the contracts other stages publish (the cloudtrail dataset in ingest/cloudtrail, the marts in
  * transforms/DEFINITIONS.md "Mart columns"); DuckDB JSON columns are Parquet strings to Athena.
+ * Types are those of the Parquet `meshwatch run` wrote on the sample (checked 2026-11-24 with
+ * DESCRIBE over each folder): a sum DuckDB returns as DOUBLE is declared double here.
  */
 
 export type AthenaType = 'string' | 'bigint' | 'double' | 'boolean' | 'timestamp' | 'date' | 'array<string>';
@@ -84,6 +86,7 @@ const DATA_ACCESS_COLUMNS = {
   query_id: s,
   principal: s,
   principal_arn: s,
+  principal_role_arn: s,
   principal_kind: s,
   human_name: s,
   permission_set: s,
@@ -134,7 +137,7 @@ const MARTS: LakeTable[] = [
     account_kind: s,
     first_seen_at: ts,
     last_seen_at: ts,
-    events: big,
+    events: dbl,
   }),
   mart('data_access', 'one row per access of a principal to a table', DATA_ACCESS_COLUMNS),
   mart('pii_access_history', 'accesses to PII-tagged tables with the grant path', {
@@ -213,7 +216,7 @@ const MARTS: LakeTable[] = [
     consumer_domain: s,
     producer_domain: s,
     queries: big,
-    bytes_scanned: big,
+    bytes_scanned: dbl,
     cost_usd: dbl,
   }),
   mart('athena_daily_usage', 'Athena usage per account, workgroup and day', {
@@ -222,7 +225,7 @@ const MARTS: LakeTable[] = [
     consumer_domain: s,
     workgroup: s,
     queries: big,
-    bytes_scanned: big,
+    bytes_scanned: dbl,
     cost_usd: dbl,
   }),
   mart('cost_daily_domain', 'daily cost per domain', { day: 'date', domain: s, cost_usd: dbl }),

@@ -167,7 +167,10 @@ export const infraConfigSchema = z.strictObject({
         name: z.string().regex(/^([a-z0-9-]+\.)+[a-z]{2,}$/, 'must be a host name such as meshwatch.example.com'),
         certificate_arn: z
           .string()
-          .regex(/^arn:aws[a-z-]*:acm:us-east-1:\d{12}:certificate\/[a-f0-9-]+$/, 'must be an ACM certificate ARN in us-east-1 (CloudFront)'),
+          .regex(
+            /^arn:aws[a-z-]*:acm:us-east-1:\d{12}:certificate\/[a-f0-9-]+$/,
+            'must be an ACM certificate ARN in us-east-1 (CloudFront)',
+          ),
       })
       .optional()
       .describe('your own host name: also raises the minimum viewer TLS version to 1.2'),

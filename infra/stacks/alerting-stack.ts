@@ -3,7 +3,7 @@
  * metrics it publishes (ALERT_METRICS) with the topic as alarm and OK action, and a dashboard.
  * Alarm thresholds come from the contracts (freshness) and the infra config (drift, PII readers).
  */
-import { Duration, Stack, type StackProps, Tags } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Stack, type StackProps, Tags } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -56,6 +56,10 @@ export class AlertingStack extends Stack {
     for (const domain of domainsOf(props.deployment)) this.driftAlarm(domain);
     this.piiNewReaderAlarm();
     this.dashboard(props.products);
+    new CfnOutput(this, 'OncallTopicArn', {
+      value: this.topic.topicArn,
+      description: 'alerts.destinations: [{ type: sns, topic_arn: <this> }] in meshwatch.config.yaml',
+    });
     Tags.of(this).add('meshwatch:component', 'alerting');
   }
 

@@ -5,11 +5,12 @@
  * no self sign-up). HTTPS only, security headers on every response. Deployed in us-east-1, where
  * Lambda@Edge functions must live.
  */
+import { createHash } from 'node:crypto';
 import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Duration, RemovalPolicy, Stack, type StackProps, Tags } from 'aws-cdk-lib';
+import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Tags } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
@@ -135,6 +136,11 @@ export class DashboardsHostingStack extends Stack {
         domain: `${domain.domainName}.auth.${this.region}.amazoncognito.com`,
       }),
     });
+    new CfnOutput(this, 'SiteUrl', { value: `https://${custom?.name ?? this.distribution.distributionDomainName}/` });
+    new CfnOutput(this, 'ViewerUserPoolId', {
+      value: this.userPool.userPoolId,
+      description: 'add dashboard viewers here (aws cognito-idp admin-create-user)',
+    });
     Tags.of(this).add('meshwatch:component', 'dashboards-hosting');
   }
 
@@ -194,7 +200,7 @@ export class DashboardsHostingStack extends Stack {
 
 /** The handler plus a config.json naming the SSM parameter, in a folder the asset is built from. */
 function viewerAuthAsset(parameterName: string): string {
-  const dir = join(tmpdir(), `meshwatch-viewer-auth-${Buffer.from(parameterName).toString('hex').slice(0, 40)}`);
+  const dir = join(tmpdir(), `meshwatch-viewer-auth-${createHash('sha256').update(parameterName).digest('hex').slice(0, 16)}`);
   mkdirSync(dir, { recursive: true });
   cpSync(join(VIEWER_AUTH_SOURCE, 'index.mjs'), join(dir, 'index.mjs'));
   writeFileSync(join(dir, 'config.json'), `${JSON.stringify({ parameterName, parameterRegion: EDGE_REGION })}\n`);

@@ -6,7 +6,7 @@
  * the on-call topic.
  */
 import { fileURLToPath } from 'node:url';
-import { Duration, Fn, Stack, type StackProps, Tags, TimeZone } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Fn, Stack, type StackProps, Tags, TimeZone } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -91,8 +91,8 @@ export class PipelineStack extends Stack {
       ? ecs.ContainerImage.fromRegistry(infra.runner.image_uri)
       : ecs.ContainerImage.fromAsset(REPOSITORY_ROOT, { file: 'Dockerfile' });
     this.taskDefinitions = {
-      collect: this.taskDefinition('Collect', scheduledArguments(deployment, 'collect'), image, deployment),
-      run: this.taskDefinition('Run', scheduledArguments(deployment, 'run'), image, deployment),
+      collect: this.taskDefinition('Collect', 'collect', image, deployment),
+      run: this.taskDefinition('Run', 'run', image, deployment),
     };
     const scheduleTarget = (taskDefinition: ecs.FargateTaskDefinition) =>
       new targets.EcsRunFargateTask(cluster, {
@@ -116,6 +116,8 @@ export class PipelineStack extends Stack {
       schedule: scheduler.ScheduleExpression.expression(infra.schedules.run, timeZone),
       target: scheduleTarget(this.taskDefinitions.run),
     });
+    new CfnOutput(this, 'LakeBucketName', { value: this.lake.bucket.bucketName, description: 'the lake (MESHWATCH_LAKE_S3)' });
+    new CfnOutput(this, 'RunnerLogGroup', { value: this.logGroup.logGroupName, description: 'runner logs' });
     Tags.of(this).add('meshwatch:component', 'pipeline');
   }
 
@@ -129,11 +131,11 @@ export class PipelineStack extends Stack {
 
   private taskDefinition(
     id: string,
-    args: string[],
+    schedule: keyof typeof SCHEDULED_COMMANDS,
     image: ecs.ContainerImage,
     deployment: Deployment,
   ): ecs.FargateTaskDefinition {
-    const command = args[4] as string;
+    const command = SCHEDULED_COMMANDS[schedule];
     const definition = new ecs.FargateTaskDefinition(this, `${id}Task`, {
       family: `${deployment.namePrefix}-${command}`,
       cpu: deployment.infra.runner.cpu,
@@ -143,7 +145,7 @@ export class PipelineStack extends Stack {
     });
     definition.addContainer('meshwatch', {
       image,
-      command: args,
+      command: scheduledArguments(deployment, schedule),
       logging: ecs.LogDrivers.awsLogs({ logGroup: this.logGroup, streamPrefix: command }),
       environment: {
         MESHWATCH_LAKE_S3: `s3://${deployment.lakeBucketName}/`,

@@ -5,7 +5,7 @@
  */
 import { AthenaClient } from '@aws-sdk/client-athena';
 import { sourceAccounts } from '../aws/accounts.js';
-import { type ApiCollectorDependencies, defineApiCollector, type ScopeContext } from '../aws/api-collector.js';
+import { type ApiCollectorDependencies, type CollectedRow, defineApiCollector, type ScopeContext } from '../aws/api-collector.js';
 import { readState, writeState } from '../aws/state.js';
 import type { SourceCollector } from '../source.js';
 import { athenaQueriesDataset, athenaWorkgroupsDataset } from './datasets.js';
@@ -18,7 +18,7 @@ interface AthenaCheckpoint {
 
 const checkpointPath = (account: string, region: string) => ['athena', `${account}-${region}.json`];
 
-async function collectScope(scope: ScopeContext): Promise<void> {
+async function* collectScope(scope: ScopeContext): AsyncGenerator<CollectedRow> {
   const { account, region } = scope.scope;
   const athena = scope.client(AthenaClient);
   const wanted = scope.ctx.config.sources.athena?.workgroups;
@@ -29,11 +29,11 @@ async function collectScope(scope: ScopeContext): Promise<void> {
   for await (const workGroup of workGroups(athena)) {
     const name = workGroup.Name as string;
     if (wanted && !wanted.includes(name)) continue;
-    scope.emit(athenaWorkgroupsDataset.name, workGroupRow(workGroup));
+    yield { dataset: athenaWorkgroupsDataset, row: workGroupRow(workGroup) };
     const listed = await newQueryIds(athena, name, checkpoint.workgroups[name]?.last_seen_id);
     if (listed.ids.length === 0) continue;
     const batch = await queryExecutions(athena, listed.ids);
-    for (const execution of batch.executions) scope.emit(athenaQueriesDataset.name, queryRow(execution, meta));
+    for (const execution of batch.executions) yield { dataset: athenaQueriesDataset, row: queryRow(execution, meta) };
     unprocessed += batch.unprocessed.length;
     // Ids left unprocessed are asked again next run: the checkpoint moves only past complete listings.
     if (batch.unprocessed.length === 0) {

@@ -11,7 +11,13 @@ import type { CollectOptions, SourceCollector } from '../source.js';
 import { type AwsAccess, type AwsClientConfig, createAwsAccess, tagCommandErrors } from './clients.js';
 import { type CollectionErrorRow, collectionErrorRow, collectionErrorsDataset } from './collection-errors.js';
 import type { DatasetSpec } from './dataset-spec.js';
-import { type DatasetRow, type PartitionValues, type WriteDatasetResult, writeDataset } from './dataset-writer.js';
+import {
+  type DatasetRow,
+  type PartitionValues,
+  unchangedDataset,
+  type WriteDatasetResult,
+  writeDataset,
+} from './dataset-writer.js';
 
 export interface Scope {
   readonly account: string;
@@ -37,10 +43,15 @@ export interface ScopeContext {
   readonly options: CollectOptions;
   /** An SDK client for this account and region (errors tagged with their command; destroyed after the scope). */
   client<C extends { destroy(): void }>(Client: new (config: AwsClientConfig) => C): C;
-  emit(dataset: string, row: DatasetRow): void;
   note(line: string): void;
   /** Runs once the datasets are written (checkpoints are saved only for data that reached the lake). */
   afterWrite(action: () => Promise<void>): void;
+}
+
+/** One row for one dataset, as a collector yields it. */
+export interface CollectedRow {
+  readonly dataset: DatasetSpec;
+  readonly row: DatasetRow;
 }
 
 export interface ApiCollectorDefinition {
@@ -51,7 +62,10 @@ export interface ApiCollectorDefinition {
   accounts(config: MeshwatchConfig): string[];
   /** Regions read: the configured ones, or one region for global APIs. */
   regions(config: MeshwatchConfig): string[];
-  collectScope(scope: ScopeContext): Promise<void>;
+  /** A global API (Organizations, Cost Explorer): `--region` does not narrow it. */
+  readonly global?: boolean;
+  /** Fetches one account × region and yields its rows (flattened into the declared columns; no business logic). */
+  collectScope(scope: ScopeContext): AsyncIterable<CollectedRow>;
 }
 
 export interface ApiCollectorDependencies {
@@ -74,7 +88,9 @@ export function defineApiCollector(
 
 export function selectScopes(definition: ApiCollectorDefinition, config: MeshwatchConfig, options: CollectOptions): Scope[] {
   const accounts = definition.accounts(config).filter((account) => !options.accounts || options.accounts.includes(account));
-  const regions = definition.regions(config).filter((region) => !options.regions || options.regions.includes(region));
+  const regions = definition
+    .regions(config)
+    .filter((region) => definition.global || !options.regions || options.regions.includes(region));
   return accounts.flatMap((account) => regions.map((region) => ({ account, region })));
 }
 
@@ -143,19 +159,18 @@ async function collectOneScope(
       clients.push(client);
       return client;
     },
-    emit(dataset, row) {
-      let list = rows.get(dataset);
-      if (!list) {
-        list = [];
-        rows.set(dataset, list);
-      }
-      list.push(row);
-    },
     note: (line) => notes.push(line),
     afterWrite: (action) => afterWrite.push(action),
   };
   try {
-    await definition.collectScope(scopeContext);
+    for await (const { dataset, row } of definition.collectScope(scopeContext)) {
+      let list = rows.get(dataset.name);
+      if (!list) {
+        list = [];
+        rows.set(dataset.name, list);
+      }
+      list.push(row);
+    }
     return { scope, rows, afterWrite };
   } catch (error) {
     // A failed scope contributes no rows and no checkpoint: its earlier data stays as it was.
@@ -186,8 +201,9 @@ async function writeOutcomes(
     } else if (dataset.meta === 'snapshot' && collected.length > 0 && collected.length === outcomes.length) {
       cover = [{ snapshot_date: snapshotDate }];
     }
-    if (rows.length === 0 && cover.length === 0) continue;
-    results.push(await writeDataset(ctx.layout, dataset.spec, rows, { cover }));
+    // An incremental dataset with nothing new is left as it is, and reported as it stands.
+    if (rows.length === 0 && cover.length === 0) results.push(await unchangedDataset(ctx.layout, dataset.spec));
+    else results.push(await writeDataset(ctx.layout, dataset.spec, rows, { cover }));
   }
   const errors = outcomes.flatMap((outcome) => (outcome.error ? [outcome.error] : []));
   // Always written (an error-free run replaces the day's earlier errors); listed only when it has some.

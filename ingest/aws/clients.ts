@@ -51,7 +51,12 @@ function createLiveAccess(config: MeshwatchConfig, overrides: AwsAccessOverrides
         tagFailures(
           fromTemporaryCredentials({
             masterCredentials: base,
-            params: { RoleArn: collectorRoleArn(account, config.aws.roles.collector), RoleSessionName: COLLECTOR_SESSION_NAME },
+            params: {
+              RoleArn: collectorRoleArn(account, config.aws.roles.collector),
+              RoleSessionName: COLLECTOR_SESSION_NAME,
+              // The deployed collector roles trust the task role only with this external id (infra/).
+              ...externalIdParam(config.aws.roles.external_id_env),
+            },
             clientConfig: {
               region: stsRegion,
               maxAttempts: config.aws.max_attempts,
@@ -79,6 +84,9 @@ function createLiveAccess(config: MeshwatchConfig, overrides: AwsAccessOverrides
 }
 
 async function createFileAccess(config: MeshwatchConfig): Promise<AwsAccess> {
+  // No request leaves the process in file mode, so the SDK's notice about future Node versions
+  // (printed once per process on Node 20) is noise on the sample run; live mode still shows it.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const store = await openSampleApiStore(config.aws.snapshots as string);
   const management = accountsOfKind(config, 'management')[0]?.id ?? '000000000000';
   const handler = createFileRequestHandler(store, management);
@@ -153,4 +161,9 @@ export function tagCommandErrors<C>(client: C): C {
     { step: 'initialize', name: 'meshwatchCommandTag' },
   );
   return client;
+}
+
+function externalIdParam(variable: string): { ExternalId?: string } {
+  const externalId = process.env[variable];
+  return externalId ? { ExternalId: externalId } : {};
 }

@@ -77,7 +77,7 @@ export function renderDatasetDocs(specs: readonly DatasetSpec[]): string {
     '# API datasets',
     '',
     'Generated from the dataset declarations in `ingest/*/datasets.ts` by',
-    '`npx tsx ingest/aws/write-dataset-docs.ts`; do not edit by hand.',
+    '`npm run docs:datasets`; do not edit by hand.',
     '',
     ...sections,
   ].join('\n');

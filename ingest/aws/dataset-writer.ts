@@ -231,6 +231,12 @@ async function swapPartitions(
   }
 }
 
+/** What a write that had nothing to add reports: the dataset as it stands. */
+export async function unchangedDataset(layout: LakeLayout, spec: DatasetSpec): Promise<WriteDatasetResult> {
+  const datasetDir = layout.datasetDir(spec.name);
+  return { name: spec.name, written: 0, rows: await countRows(datasetDir), partitions: 0, path: datasetDir };
+}
+
 async function countRows(datasetDir: string): Promise<number> {
   const files = (await listFiles(datasetDir)).filter((file) => file.endsWith('.parquet'));
   if (files.length === 0) return 0;

@@ -1,5 +1,5 @@
 /**
- * Writes ingest/aws/DATASETS.md from the dataset declarations (run: npx tsx ingest/aws/write-dataset-docs.ts).
+ * Writes ingest/aws/DATASETS.md from the dataset declarations (run: npm run docs:datasets).
  * A test checks the file is current, so the docs cannot drift from the schema.
  */
 import { writeFile } from 'node:fs/promises';

@@ -8,8 +8,8 @@ import { availableParallelism } from 'node:os';
 import { S3Client } from '@aws-sdk/client-s3';
 import { accountsOfKind } from '../../lib/config/accounts.js';
 import type { RunContext, StageResult } from '../../lib/context.js';
-import { openDatabase, quoteLiteral } from '../../lib/lake/duckdb.js';
 import { listFiles } from '../../lib/lake/atomic.js';
+import { openDatabase, quoteLiteral } from '../../lib/lake/duckdb.js';
 import { createAwsAccess } from '../aws/clients.js';
 import type { CollectOptions, SourceCollector } from '../source.js';
 import { ingestTrail, type TrailIngestSummary } from './ingest-trail.js';
@@ -82,7 +82,8 @@ export function describeTrailRun(location: string, summary: TrailIngestSummary):
       (summary.digestsRead > 0 ? ` (${summary.digestsRead} new digests` : ' (no new digests') +
       `, ${summary.digestsInvalid} invalid, ${summary.chainBreaks} chain breaks)`,
   ];
-  if (summary.objectsQuarantined > 0) notes.push(`${summary.objectsQuarantined} objects quarantined whole (see _quarantine/cloudtrail)`);
+  if (summary.objectsQuarantined > 0)
+    notes.push(`${summary.objectsQuarantined} objects quarantined whole (see _quarantine/cloudtrail)`);
   if (summary.recoveredInterruptedRun) notes.push('completed the publish of an interrupted earlier run');
   return notes;
 }

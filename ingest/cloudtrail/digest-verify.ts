@@ -37,7 +37,9 @@ export type PublicKeys = ReadonlyMap<string, KeyObject>;
 /** Public keys from a ListPublicKeys body (API `PublicKeyList` or CLI `publicKeyList`), by fingerprint. */
 export function publicKeysFrom(body: unknown): PublicKeys {
   const keys = new Map<string, KeyObject>();
-  const list = ((body as { PublicKeyList?: unknown[] })?.PublicKeyList ?? (body as { publicKeyList?: unknown[] })?.publicKeyList ?? []) as {
+  const list = ((body as { PublicKeyList?: unknown[] })?.PublicKeyList ??
+    (body as { publicKeyList?: unknown[] })?.publicKeyList ??
+    []) as {
     Value?: string;
     Fingerprint?: string;
   }[];

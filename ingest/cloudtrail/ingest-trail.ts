@@ -5,13 +5,15 @@
  *   → per batch: DuckDB COPY of the touched partitions (merged, de-duplicated) → journal publish
  *
  * Batches end at a key-day boundary once they hold `batchRows` rows, so memory stays flat however
- * many days a run reads, and a killed run loses at most the batch in progress (re-read next time).
+ * many days a run reads, and a killed run loses at most the batches in progress (re-read next time).
+ * A batch is published in the background while the workers parse the next one.
  */
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RunContext } from '../../lib/context.js';
 import { createStagingDir } from '../../lib/lake/atomic.js';
 import { type Database, openDatabase, quoteLiteral } from '../../lib/lake/duckdb.js';
+import type { Logger } from '../../lib/log.js';
 import { createProgress } from '../../lib/progress.js';
 import { writeBatch } from './batch-writer.js';
 import { type ExpectedHash, type IntegrityScan, scanDigests, verdictFor } from './integrity.js';
@@ -19,6 +21,7 @@ import { loadManifest, type Manifest, type ManifestEntry, needsProcessing, type 
 import { type ObjectKeyInfo, parseObjectKey } from './object-key.js';
 import type { ObjectTaskResult } from './object-task.js';
 import { OBJECTS_FILE, stageObjectsDataset } from './objects-dataset.js';
+import { prefetched } from './prefetch.js';
 import { publishWithJournal } from './publish-journal.js';
 import { BatchQuarantine } from './quarantine.js';
 import { type CloudtrailPaths, cloudtrailPaths, recoverInterruptedRun } from './state-paths.js';
@@ -69,7 +72,8 @@ interface Batch {
   lastDay: string | null;
 }
 
-const DEFAULT_BATCH_ROWS = 1_000_000;
+const DEFAULT_BATCH_ROWS = 250_000;
+const INPUT_PREFETCH = 16;
 
 export async function ingestTrail(
   ctx: RunContext,
@@ -112,11 +116,16 @@ export async function ingestTrail(
   const db = await openDatabase(':memory:', { memoryLimit: settings.memoryLimit ?? '512MB', threads: settings.workers });
   const pool = pending.length > 0 ? createWorkerPool(settings.workers) : undefined;
   try {
-    await db.run(`SET temp_directory = ${quoteLiteral(join(runDir, 'spill'))}; SET preserve_insertion_order = false`);
+    // Many partitions (days × accounts) each buffer rows before a flush: a low threshold keeps memory
+    // flat (the default ran out of a 512 MB limit on the 270 partitions of the sample's month).
+    await db.run(
+      `SET temp_directory = ${quoteLiteral(join(runDir, 'spill'))}; SET preserve_insertion_order = false;
+       SET partitioned_write_flush_threshold = 4096`,
+    );
     if (pool) {
       await readObjects({ ctx, source, pending, settings, integrity, manifest, summary, pool, db, paths, runDir });
     } else {
-      await publishBatch({ db, manifest, paths, batch: await newBatch(runDir, 0), runId: runIdOf(runDir) });
+      await publishBatch({ db, manifest, paths, batch: await newBatch(runDir, 0), runId: runIdOf(runDir), logger: ctx.logger });
     }
   } finally {
     await pool?.close();
@@ -149,18 +158,31 @@ async function readObjects(read: ReadContext): Promise<void> {
   const runId = runIdOf(read.runDir);
   let batch = await newBatch(read.runDir, 0);
   const inFlight = new Set<Promise<void>>();
+  let batchTasks: Promise<void>[] = [];
   const maxInFlight = pool.size * 4;
   let nextId = 0;
+  // One publish (DuckDB merge + COPY) runs while the workers already parse the next batch.
+  let publishing: Promise<void> = Promise.resolve();
+  const publishInBackground = async (finished: Batch, tasks: Promise<void>[]) => {
+    const waitedAt = Date.now();
+    await publishing;
+    if (Date.now() - waitedAt > 50) read.ctx.logger.debug(`cloudtrail: parsing waited ${Date.now() - waitedAt} ms for the previous publish`);
+    publishing = Promise.all(tasks)
+      .then(() => publishBatch({ db: read.db, manifest: read.manifest, paths: read.paths, batch: finished, runId, logger: read.ctx.logger }))
+      .then((counts) => addPublished(summary, counts));
+    // Awaited at the next boundary or at the end; this only keeps Node from reporting it early.
+    publishing.catch(() => undefined);
+  };
 
-  for (const item of pending) {
+  // Local files are read by the workers; S3 objects are fetched here, a window of them in flight.
+  for await (const [item, input] of prefetched(pending, (next) => read.source.input(next.object), INPUT_PREFETCH)) {
     if (batch.rows >= batchRows && batch.lastDay !== item.info.logDate) {
-      await Promise.all(inFlight);
-      addPublished(summary, await publishBatch({ db: read.db, manifest: read.manifest, paths: read.paths, batch, pool, runId }));
+      await publishInBackground(batch, batchTasks);
+      batchTasks = [];
       batch = await newBatch(read.runDir, batch.number + 1);
     }
     batch.lastDay = item.info.logDate;
     const current = batch;
-    const input = await read.source.input(item.object);
     const task = pool
       .run(
         {
@@ -184,10 +206,12 @@ async function readObjects(read: ReadContext): Promise<void> {
       });
     const tracked: Promise<void> = task.finally(() => inFlight.delete(tracked));
     inFlight.add(tracked);
+    batchTasks.push(tracked);
     if (inFlight.size >= maxInFlight) await Promise.race(inFlight);
   }
-  await Promise.all(inFlight);
-  addPublished(summary, await publishBatch({ db: read.db, manifest: read.manifest, paths: read.paths, batch, pool, runId }));
+  await publishInBackground(batch, batchTasks);
+  await publishing;
+  await pool.closeSpools();
   progress.done(
     `${summary.objectsRead} objects, ${summary.records} records: ${summary.written} written, ` +
       `${summary.quarantinedRecords} quarantined, ${summary.duplicates} duplicates`,
@@ -203,7 +227,8 @@ async function recordResult(read: ReadContext, batch: Batch, item: PendingObject
   summary.bytesRead += result.bytesRead;
   summary.quarantinedRecords += result.quarantinedRecords.length;
   batch.rows += result.rows;
-  for (const problem of result.quarantinedRecords) batch.quarantine.addRecord(key, problem.index, problem.reason, problem.detail, problem.record);
+  for (const problem of result.quarantinedRecords)
+    batch.quarantine.addRecord(key, problem.index, problem.reason, problem.detail, problem.record);
   if (result.objectProblem) {
     summary.objectsQuarantined++;
     batch.quarantine.addObject(key, result.objectProblem.reason, result.objectProblem.detail, await read.source.read(key));
@@ -245,13 +270,13 @@ interface PublishInput {
   readonly manifest: Manifest;
   readonly paths: CloudtrailPaths;
   readonly batch: Batch;
-  readonly pool?: WorkerPool;
   readonly runId: string;
+  readonly logger: Logger;
 }
 
 /** Writes the batch's partitions, quarantine, manifest and objects file, then publishes them in one journal. */
-async function publishBatch({ db, manifest, paths, batch, pool, runId }: PublishInput): Promise<PublishedCounts> {
-  await pool?.closeSpools();
+async function publishBatch({ db, manifest, paths, batch, runId, logger }: PublishInput): Promise<PublishedCounts> {
+  const startedAt = Date.now();
   const outputDir = join(batch.stageDir, 'dataset');
   await mkdir(outputDir, { recursive: true });
   const written = await writeBatch({
@@ -261,6 +286,7 @@ async function publishBatch({ db, manifest, paths, batch, pool, runId }: Publish
     outputDir,
     batchObjects: [...batch.entries.keys()],
   });
+  const copiedAt = Date.now();
   for (const [key, entry] of batch.entries) manifest.objects[key] = entry;
   for (const [key, count] of written.duplicatesByObject) {
     const entry = manifest.objects[key];
@@ -288,6 +314,10 @@ async function publishBatch({ db, manifest, paths, batch, pool, runId }: Publish
       { from: manifestFile, to: paths.manifest },
     ],
   });
+  logger.debug(
+    `cloudtrail: batch ${batch.number}: ${batch.rows} rows, ${written.partitions.length} partitions; ` +
+      `merge + COPY ${copiedAt - startedAt} ms, stage + publish ${Date.now() - copiedAt} ms`,
+  );
   let inBatch = 0;
   for (const [key, count] of written.duplicatesByObject) if (batch.entries.has(key)) inBatch += count;
   return { duplicatesInBatch: inBatch, replacedEarlier: sumValues(written.duplicatesByObject) - inBatch };
@@ -382,7 +412,12 @@ function emptySummary(recovered: boolean): TrailIngestSummary {
 }
 
 function runIdOf(runDir: string): string {
-  return new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z') + `-${runDir.slice(-6)}`;
+  return (
+    new Date()
+      .toISOString()
+      .replace(/[-:]/g, '')
+      .replace(/\.\d+Z$/, 'Z') + `-${runDir.slice(-6)}`
+  );
 }
 
 function sqlTimestamp(date: Date): string {

@@ -8,7 +8,11 @@ import type { Logger } from '../../lib/log.js';
 import { checkDigest, type PublicKeys, publicKeysFrom } from './digest-verify.js';
 import type { Manifest, Verification } from './manifest.js';
 import { parseObjectKey } from './object-key.js';
+import { prefetched } from './prefetch.js';
 import { canonicalKey, type ListingPlan, type TrailSource } from './trail-source.js';
+
+/** Digests downloaded ahead of the (sequential) chain check. */
+const DIGEST_PREFETCH = 8;
 
 export interface ExpectedHash {
   readonly hash: string;
@@ -24,22 +28,29 @@ export interface IntegrityScan {
   readonly chainBreaks: number;
 }
 
-export async function scanDigests(source: TrailSource, plan: ListingPlan, manifest: Manifest, logger: Logger): Promise<IntegrityScan> {
+export async function scanDigests(
+  source: TrailSource,
+  plan: ListingPlan,
+  manifest: Manifest,
+  logger: Logger,
+): Promise<IntegrityScan> {
   const listed = new Map<string, string>();
   for await (const object of source.list(plan, 'CloudTrail-Digest')) {
     if (parseObjectKey(object.key)?.kind === 'digest') listed.set(object.key, object.version);
   }
-  const fresh = [...listed].filter(([key, version]) => manifest.digests[key]?.version !== version).sort(([a], [b]) => (a < b ? -1 : 1));
+  const fresh = [...listed]
+    .filter(([key, version]) => manifest.digests[key]?.version !== version)
+    .sort(([a], [b]) => (a < b ? -1 : 1));
   const expected = new Map<string, ExpectedHash>();
   if (fresh.length === 0) return { expected, digestsRead: 0, digestsInvalid: 0, chainBreaks: 0 };
   const keys: PublicKeys = publicKeysFrom(await source.publicKeys());
   const signatures = new Map<string, string | undefined>();
   let digestsInvalid = 0;
   let chainBreaks = 0;
-  for (const [key, version] of fresh) {
-    const bytes = await source.read(key);
+  const download = async ([key]: [string, string]) => ({ bytes: await source.read(key), metadata: await source.metadata(key) });
+  for await (const [[key, version], { bytes, metadata }] of prefetched(fresh, download, DIGEST_PREFETCH)) {
     if (!bytes) continue;
-    const signature = (await source.metadata(key)).signature;
+    const signature = metadata.signature;
     signatures.set(key, signature);
     const check = checkDigest(key, bytes, signature, keys);
     if (check.signatureValid === false) {
@@ -56,7 +67,13 @@ export async function scanDigests(source: TrailSource, plan: ListingPlan, manife
       chainBreaks++;
       logger.warn(`cloudtrail: digest chain broken at ${key}: ${broken}`);
     }
-    manifest.digests[key] = { key, signature: signature ?? null, signatureValid: check.signatureValid, detail: check.detail, version };
+    manifest.digests[key] = {
+      key,
+      signature: signature ?? null,
+      signatureValid: check.signatureValid,
+      detail: check.detail,
+      version,
+    };
     for (const file of check.document?.logFiles ?? []) {
       if (typeof file?.s3Object !== 'string' || typeof file.hashValue !== 'string') continue;
       expected.set(canonicalKey(file.s3Object), {
@@ -100,11 +117,19 @@ export function verdictFor(
   sha256: string | null,
 ): { verification: Verification; detail: string } {
   if (!expected) return { verification: 'unverified', detail: 'no digest names this object (yet)' };
-  if (sha256 === null) return { verification: 'mismatch', detail: `unreadable, so its SHA-256 cannot match digest ${expected.digestKey}` };
+  if (sha256 === null)
+    return { verification: 'mismatch', detail: `unreadable, so its SHA-256 cannot match digest ${expected.digestKey}` };
   if (sha256 !== expected.hash) return { verification: 'mismatch', detail: `SHA-256 differs from digest ${expected.digestKey}` };
-  if (expected.signatureValid === true) return { verification: 'verified', detail: `matches signed digest ${expected.digestKey}` };
+  if (expected.signatureValid === true)
+    return { verification: 'verified', detail: `matches signed digest ${expected.digestKey}` };
   if (expected.signatureValid === false) {
-    return { verification: 'mismatch', detail: `matches digest ${expected.digestKey}, but the digest is invalid: ${expected.digestDetail}` };
+    return {
+      verification: 'mismatch',
+      detail: `matches digest ${expected.digestKey}, but the digest is invalid: ${expected.digestDetail}`,
+    };
   }
-  return { verification: 'unverified', detail: `matches digest ${expected.digestKey}; signature not checked: ${expected.digestDetail}` };
+  return {
+    verification: 'unverified',
+    detail: `matches digest ${expected.digestKey}; signature not checked: ${expected.digestDetail}`,
+  };
 }

@@ -37,8 +37,7 @@ export function localTrailSource(root: string): TrailSource {
     },
     async metadata(key) {
       try {
-        const sidecar = JSON.parse(await readFile(`${pathOf(key)}${SIDECAR}`, 'utf8')) as { Metadata?: Record<string, string> };
-        return sidecar.Metadata ?? {};
+        return metadataFromSidecar(JSON.parse(await readFile(`${pathOf(key)}${SIDECAR}`, 'utf8')));
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code === 'ENOENT') return {};
         throw new CollectorError(`cannot read the metadata sidecar of ${key}`, { cause: error, context: { key } });
@@ -57,10 +56,29 @@ export function localTrailSource(root: string): TrailSource {
         return JSON.parse(await readFile(join(root, 'public-keys.json'), 'utf8'));
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
-        throw new CollectorError('cannot read public-keys.json', { cause: error, context: { file: join(root, 'public-keys.json') } });
+        throw new CollectorError('cannot read public-keys.json', {
+          cause: error,
+          context: { file: join(root, 'public-keys.json') },
+        });
       }
     },
   };
+}
+
+/**
+ * Sidecars come in two shapes: `{"Metadata": {...}}` (an S3 HeadObject-like body, as the fake S3
+ * serves it) and the flat `{"signature": "...", "signature-algorithm": "..."}`; keys may carry the
+ * `x-amz-meta-` header prefix. All three mean the same user metadata.
+ */
+export function metadataFromSidecar(sidecar: unknown): Record<string, string> {
+  if (sidecar === null || typeof sidecar !== 'object') return {};
+  const body = sidecar as Record<string, unknown>;
+  const source = body.Metadata && typeof body.Metadata === 'object' ? (body.Metadata as Record<string, unknown>) : body;
+  const metadata: Record<string, string> = {};
+  for (const [name, value] of Object.entries(source)) {
+    if (typeof value === 'string') metadata[name.toLowerCase().replace(/^x-amz-meta-/, '')] = value;
+  }
+  return metadata;
 }
 
 async function* listAccounts(root: string, prefix: string, plan: ListingPlan, folder: string): AsyncGenerator<TrailObject> {

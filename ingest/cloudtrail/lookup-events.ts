@@ -9,10 +9,11 @@
  * A checkpoint after every page (`_state/cloudtrail/lookup-events.json`) lets a run resume a pass
  * with its `NextToken`; a finished pass records how far it got, and the next starts there.
  */
-import { CloudTrailClient, type Event, LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
+
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { CloudTrailClient, type Event, LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
 import type { MeshwatchConfig } from '../../lib/config/schema.js';
 import type { RunContext } from '../../lib/context.js';
 import { describeError } from '../../lib/errors.js';
@@ -88,7 +89,8 @@ export async function collectLookupEvents(
         try {
           const client = await clientFor(account, region);
           const bucket = bucketFor(scope);
-          const state = (checkpoint[scope] ??= {});
+          const state = checkpoint[scope] ?? {};
+          checkpoint[scope] = state;
           let pass = state.pass ?? newPass(ctx.now, lookup.days, state.completeUntil, options);
           for (;;) {
             await bucket.take();
@@ -153,7 +155,10 @@ async function savePage(root: string, account: string, region: string, pass: Pas
   for (const event of events) {
     const record = parseEvent(event);
     const time = (record as { eventTime?: unknown }).eventTime;
-    const day = typeof time === 'string' && /^\d{4}-\d{2}-\d{2}/.test(time) ? time.slice(0, 10) : (event.EventTime ?? new Date(0)).toISOString().slice(0, 10);
+    const day =
+      typeof time === 'string' && /^\d{4}-\d{2}-\d{2}/.test(time)
+        ? time.slice(0, 10)
+        : (event.EventTime ?? new Date(0)).toISOString().slice(0, 10);
     const records = byDay.get(day) ?? [];
     records.push(record);
     byDay.set(day, records);

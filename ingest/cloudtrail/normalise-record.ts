@@ -1,13 +1,62 @@
 /**
- * One CloudTrail record → one row of the `cloudtrail` dataset (values in CLOUDTRAIL_COLUMNS order).
+ * One CloudTrail record → one row of the `cloudtrail` dataset.
  * Pure and allocation-light: it runs in the worker threads for every event. Never assumes a field
  * exists (records back to eventVersion 1.0 lack many); booleans arrive as strings or booleans.
  * A record without `eventID` or a readable `eventTime` cannot be keyed or partitioned: it is
  * returned as a problem for the quarantine instead of a row.
  */
 
-export type RowValue = string | boolean | null;
-export type Row = RowValue[];
+/**
+ * One row of the dataset, keys in CLOUDTRAIL_COLUMNS order (a test holds the two together). JSON
+ * columns keep the record's own values: the row is serialised once, by JSON.stringify, straight
+ * into the spool line — no JSON text is built per column and embedded again.
+ */
+export interface CloudtrailRow {
+  event_id: string;
+  event_time: string;
+  event_version: string | null;
+  event_source: string | null;
+  event_name: string | null;
+  aws_region: string | null;
+  recipient_account_id: string | null;
+  source_ip: string | null;
+  user_agent: string | null;
+  error_code: string | null;
+  error_message: string | null;
+  read_only: boolean | null;
+  event_type: string | null;
+  management_event: boolean | null;
+  event_category: string | null;
+  shared_event_id: string | null;
+  request_id: string | null;
+  addendum_reason: string | null;
+  principal_type: string | null;
+  principal_arn: string | null;
+  principal_id: string | null;
+  principal_account_id: string | null;
+  principal_user_name: string | null;
+  access_key_id: string | null;
+  session_issuer_type: string | null;
+  session_issuer_arn: string | null;
+  session_issuer_name: string | null;
+  session_name: string | null;
+  session_created_at: string | null;
+  identity_center_user_id: string | null;
+  identity_store_arn: string | null;
+  invoked_by: string | null;
+  mfa_authenticated: boolean | null;
+  request_parameters: unknown;
+  response_elements: unknown;
+  additional_event_data: unknown;
+  resources: unknown;
+  service_event_details: unknown;
+  tls_details: unknown;
+  record: unknown;
+  source_object: string;
+  delivered_at: string | null;
+  event_date: string;
+  account_id: string;
+}
 
 /** Where a record came from: the object key and what the key says. */
 export interface RecordOrigin {
@@ -29,7 +78,7 @@ type Json = Record<string, unknown>;
 
 const ACCOUNT_ID = /^\d{12}$/;
 
-export function normaliseRecord(record: unknown, origin: RecordOrigin): Row | RecordProblem {
+export function normaliseRecord(record: unknown, origin: RecordOrigin): CloudtrailRow | RecordProblem {
   if (record === null || typeof record !== 'object' || Array.isArray(record)) {
     return { reason: 'not_an_object', detail: `a record must be a JSON object, got ${describeType(record)}` };
   }
@@ -51,56 +100,56 @@ export function normaliseRecord(record: unknown, origin: RecordOrigin): Row | Re
   const onBehalfOf = asObject(identity?.onBehalfOf);
   const recipient = scalarText(r.recipientAccountId);
   const principalArn = scalarText(identity?.arn);
-  return [
-    eventId,
-    eventTime,
-    scalarText(r.eventVersion),
-    scalarText(r.eventSource),
-    scalarText(r.eventName),
-    scalarText(r.awsRegion),
-    recipient,
-    scalarText(r.sourceIPAddress),
-    scalarText(r.userAgent),
-    scalarText(r.errorCode),
-    scalarText(r.errorMessage),
-    toBoolean(r.readOnly),
-    scalarText(r.eventType),
-    toBoolean(r.managementEvent),
-    scalarText(r.eventCategory),
-    scalarText(r.sharedEventID),
-    scalarText(r.requestID),
-    scalarText(asObject(r.addendum)?.reason),
-    scalarText(identity?.type),
-    principalArn,
-    scalarText(identity?.principalId),
-    scalarText(identity?.accountId),
-    scalarText(identity?.userName),
-    scalarText(identity?.accessKeyId),
-    scalarText(issuer?.type),
-    scalarText(issuer?.arn),
-    scalarText(issuer?.userName),
-    sessionNameOf(principalArn),
-    attributes?.creationDate == null ? null : toUtcTimestamp(attributes.creationDate),
-    scalarText(onBehalfOf?.userId),
-    scalarText(onBehalfOf?.identityStoreArn),
-    scalarText(identity?.invokedBy),
-    toBoolean(attributes?.mfaAuthenticated),
-    jsonText(r.requestParameters),
-    jsonText(r.responseElements),
-    jsonText(r.additionalEventData),
-    jsonText(r.resources),
-    jsonText(r.serviceEventDetails),
-    jsonText(r.tlsDetails),
-    JSON.stringify(record),
-    origin.sourceObject,
-    origin.deliveredAt,
-    eventTime.slice(0, 10),
-    partitionAccount(recipient, origin.keyAccountId),
-  ];
+  return {
+    event_id: eventId,
+    event_time: eventTime,
+    event_version: scalarText(r.eventVersion),
+    event_source: scalarText(r.eventSource),
+    event_name: scalarText(r.eventName),
+    aws_region: scalarText(r.awsRegion),
+    recipient_account_id: recipient,
+    source_ip: scalarText(r.sourceIPAddress),
+    user_agent: scalarText(r.userAgent),
+    error_code: scalarText(r.errorCode),
+    error_message: scalarText(r.errorMessage),
+    read_only: toBoolean(r.readOnly),
+    event_type: scalarText(r.eventType),
+    management_event: toBoolean(r.managementEvent),
+    event_category: scalarText(r.eventCategory),
+    shared_event_id: scalarText(r.sharedEventID),
+    request_id: scalarText(r.requestID),
+    addendum_reason: scalarText(asObject(r.addendum)?.reason),
+    principal_type: scalarText(identity?.type),
+    principal_arn: principalArn,
+    principal_id: scalarText(identity?.principalId),
+    principal_account_id: scalarText(identity?.accountId),
+    principal_user_name: scalarText(identity?.userName),
+    access_key_id: scalarText(identity?.accessKeyId),
+    session_issuer_type: scalarText(issuer?.type),
+    session_issuer_arn: scalarText(issuer?.arn),
+    session_issuer_name: scalarText(issuer?.userName),
+    session_name: sessionNameOf(principalArn),
+    session_created_at: attributes?.creationDate == null ? null : toUtcTimestamp(attributes.creationDate),
+    identity_center_user_id: scalarText(onBehalfOf?.userId),
+    identity_store_arn: scalarText(onBehalfOf?.identityStoreArn),
+    invoked_by: scalarText(identity?.invokedBy),
+    mfa_authenticated: toBoolean(attributes?.mfaAuthenticated),
+    request_parameters: r.requestParameters ?? null,
+    response_elements: r.responseElements ?? null,
+    additional_event_data: r.additionalEventData ?? null,
+    resources: r.resources ?? null,
+    service_event_details: r.serviceEventDetails ?? null,
+    tls_details: r.tlsDetails ?? null,
+    record,
+    source_object: origin.sourceObject,
+    delivered_at: origin.deliveredAt,
+    event_date: eventTime.slice(0, 10),
+    account_id: partitionAccount(recipient, origin.keyAccountId),
+  };
 }
 
-export function isRecordProblem(value: Row | RecordProblem): value is RecordProblem {
-  return !Array.isArray(value);
+export function isRecordProblem(value: CloudtrailRow | RecordProblem): value is RecordProblem {
+  return 'reason' in value && !('event_id' in value);
 }
 
 function asObject(value: unknown): Json | undefined {
@@ -112,11 +161,6 @@ function scalarText(value: unknown): string | null {
   if (typeof value === 'string') return value;
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
   return JSON.stringify(value);
-}
-
-/** JSON columns keep the value as JSON text; an absent field is null, an explicit JSON null stays null too. */
-function jsonText(value: unknown): string | null {
-  return value === undefined || value === null ? null : JSON.stringify(value);
 }
 
 export function toBoolean(value: unknown): boolean | null {

@@ -8,7 +8,6 @@
  * measured ~30k rows/s; DuckDB's own parallel NDJSON reader is an order of magnitude faster.
  */
 import { readFile } from 'node:fs/promises';
-import { COLUMN_INDEX } from './columns.js';
 import { rowToJsonLine } from './json-line.js';
 import { isRecordProblem, normaliseRecord, type RecordOrigin, type RecordProblemReason } from './normalise-record.js';
 import { isObjectProblem, type ObjectProblemReason, parseLogObject } from './parse-log-object.js';
@@ -45,10 +44,6 @@ export interface ObjectTaskResult {
   readonly bytesRead: number;
 }
 
-const EVENT_ID = COLUMN_INDEX.event_id as number;
-const EVENT_DATE = COLUMN_INDEX.event_date as number;
-const ACCOUNT_ID = COLUMN_INDEX.account_id as number;
-
 export type SpoolWriter = (spoolPath: string, text: string) => void;
 
 export async function runObjectTask(task: ObjectTask, writeSpool: SpoolWriter): Promise<ObjectTaskResult> {
@@ -70,7 +65,7 @@ export async function runObjectTask(task: ObjectTask, writeSpool: SpoolWriter): 
       return;
     }
     lines.push(rowToJsonLine(row));
-    keys.push(`{"event_id":${JSON.stringify(row[EVENT_ID])},"event_date":"${row[EVENT_DATE]}","account_id":"${row[ACCOUNT_ID]}"}`);
+    keys.push(`{"event_id":${JSON.stringify(row.event_id)},"event_date":"${row.event_date}","account_id":"${row.account_id}"}`);
   });
   // One write per object keeps lines whole even when two tasks of this worker overlap.
   if (lines.length > 0) {

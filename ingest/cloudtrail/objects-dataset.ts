@@ -16,11 +16,15 @@ export const OBJECTS_FILE = 'objects.parquet';
 export async function stageObjectsDataset(db: Database, manifest: Manifest, stageDir: string): Promise<string> {
   const input = join(stageDir, 'objects.ndjson');
   const lines = Object.values(manifest.objects).map((entry) =>
-    JSON.stringify(Object.fromEntries(OBJECT_COLUMNS.map((column) => [column.name, entry[column.name as keyof typeof entry] ?? null]))),
+    JSON.stringify(
+      Object.fromEntries(OBJECT_COLUMNS.map((column) => [column.name, entry[column.name as keyof typeof entry] ?? null])),
+    ),
   );
   await writeFile(input, lines.length > 0 ? `${lines.join('\n')}\n` : '');
   const output = join(stageDir, OBJECTS_FILE);
-  const columns = OBJECT_COLUMNS.map((column) => `${column.name}: '${column.type === 'JSON' ? 'VARCHAR' : column.type}'`).join(', ');
+  const columns = OBJECT_COLUMNS.map((column) => `${column.name}: '${column.type === 'JSON' ? 'VARCHAR' : column.type}'`).join(
+    ', ',
+  );
   await db.run(
     `COPY (SELECT * FROM read_json(${quoteLiteral(input)}, format = 'newline_delimited', columns = {${columns}}) ORDER BY object_key)
      TO ${quoteLiteral(output)} (FORMAT parquet, COMPRESSION zstd)`,

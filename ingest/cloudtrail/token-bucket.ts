@@ -16,7 +16,12 @@ export interface TokenBucketOptions {
   readonly sleep?: (ms: number) => Promise<void>;
 }
 
-export function createTokenBucket({ ratePerSecond, capacity = 1, now = Date.now, sleep = defaultSleep }: TokenBucketOptions): TokenBucket {
+export function createTokenBucket({
+  ratePerSecond,
+  capacity = 1,
+  now = Date.now,
+  sleep = defaultSleep,
+}: TokenBucketOptions): TokenBucket {
   let tokens = capacity;
   let updatedAt = now();
   let queue: Promise<void> = Promise.resolve();

@@ -14,6 +14,14 @@ const spools = new Map<string, number>();
 function writeSpool(path: string, text: string): void {
   let fd = spools.get(path);
   if (fd === undefined) {
+    // A new batch: the previous batch's files are complete (a late write would simply reopen one).
+    const batchDir = path.slice(0, path.lastIndexOf('/'));
+    for (const [open, openFd] of spools) {
+      if (!open.startsWith(batchDir)) {
+        closeSync(openFd);
+        spools.delete(open);
+      }
+    }
     fd = openSync(path, 'a');
     spools.set(path, fd);
   }

@@ -6,9 +6,9 @@
 import { readFile } from 'node:fs/promises';
 import { relative } from 'node:path';
 import { parse } from 'yaml';
-import { listFiles, pathExists } from '../../lib/lake/atomic.js';
 import type { RunContext, StageResult } from '../../lib/context.js';
 import { CollectorError } from '../../lib/errors.js';
+import { listFiles, pathExists } from '../../lib/lake/atomic.js';
 import { quarantineFile, writeLocalDataset } from '../declared-grants/local-dataset.js';
 import type { SourceCollector } from '../source.js';
 import { type Contract, contractSchema } from './contract-schema.js';
@@ -86,7 +86,12 @@ export async function collectContracts(ctx: RunContext): Promise<StageResult> {
 }
 
 /** Adds the contract's row; returns the reason when the file is rejected. */
-async function loadContract(file: string, name: string, rows: Record<string, unknown>[], seen: Map<string, string>): Promise<string | undefined> {
+async function loadContract(
+  file: string,
+  name: string,
+  rows: Record<string, unknown>[],
+  seen: Map<string, string>,
+): Promise<string | undefined> {
   let document: unknown;
   try {
     document = parse(await readFile(file, 'utf8'));

@@ -7,7 +7,7 @@
 import { CostExplorerClient, GetCostAndUsageCommand, type GetCostAndUsageCommandInput } from '@aws-sdk/client-cost-explorer';
 import { accountsOfKind } from '../../lib/config/accounts.js';
 import { GLOBAL_API_REGION } from '../aws/accounts.js';
-import { type ApiCollectorDependencies, defineApiCollector, type ScopeContext } from '../aws/api-collector.js';
+import { type ApiCollectorDependencies, type CollectedRow, defineApiCollector, type ScopeContext } from '../aws/api-collector.js';
 import { pagesByToken } from '../aws/paging.js';
 import { readState, writeState } from '../aws/state.js';
 import type { SourceCollector } from '../source.js';
@@ -31,7 +31,7 @@ function groupBy(grouping: Grouping): GetCostAndUsageCommandInput['GroupBy'] {
       ];
 }
 
-async function collectScope(scope: ScopeContext): Promise<void> {
+async function* collectScope(scope: ScopeContext): AsyncGenerator<CollectedRow> {
   const source = scope.ctx.config.sources.cost_explorer;
   const historyDays = source?.history_days ?? 60;
   const refreshDays = source?.refresh_days ?? 3;
@@ -63,7 +63,7 @@ async function collectScope(scope: ScopeContext): Promise<void> {
       for (const result of page.ResultsByTime ?? []) {
         const day = result.TimePeriod?.Start;
         if (day) estimatedByDay.set(day, (estimatedByDay.get(day) ?? false) || (result.Estimated ?? false));
-        for (const row of costRows(result, grouping, scope.ctx.now)) scope.emit(costDailyDataset.name, row);
+        for (const row of costRows(result, grouping, scope.ctx.now)) yield { dataset: costDailyDataset, row };
       }
     }
     const finalThrough = nextFinalThrough(state.groupings[id]?.final_through, period, estimatedByDay, refreshDays);
@@ -84,6 +84,7 @@ export function createCostExplorerCollector(dependencies: ApiCollectorDependenci
         return configured ? [configured] : [];
       },
       regions: () => [GLOBAL_API_REGION],
+      global: true,
       collectScope,
     },
     dependencies,

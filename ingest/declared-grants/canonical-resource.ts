@@ -20,7 +20,10 @@ export interface TerraformLfPermissionValues {
   readonly data_location?: readonly { arn?: string | null }[] | null;
   readonly lf_tag?: readonly { key?: string | null; values?: readonly string[] | null }[] | null;
   readonly lf_tag_policy?:
-    | readonly { resource_type?: string | null; expression?: readonly { key?: string | null; values?: readonly string[] | null }[] | null }[]
+    | readonly {
+        resource_type?: string | null;
+        expression?: readonly { key?: string | null; values?: readonly string[] | null }[] | null;
+      }[]
     | null;
 }
 
@@ -40,7 +43,12 @@ export function canonicalResource(values: TerraformLfPermissionValues): Canonica
     if (!table.database_name) return { error: 'table block without database_name' };
     const name = table.wildcard ? '*' : table.name;
     if (!name) return { error: 'table block without name or wildcard' };
-    return { resourceType: 'TABLE', resource: `table:${table.database_name}.${name}`, databaseName: table.database_name, tableName: name };
+    return {
+      resourceType: 'TABLE',
+      resource: `table:${table.database_name}.${name}`,
+      databaseName: table.database_name,
+      tableName: name,
+    };
   }
   const columns = values.table_with_columns?.[0];
   if (columns) {
@@ -68,7 +76,12 @@ export function canonicalResource(values: TerraformLfPermissionValues): Canonica
   const tag = values.lf_tag?.[0];
   if (tag) {
     if (!tag.key) return { error: 'lf_tag block without key' };
-    return { resourceType: 'LF_TAG', resource: `lftag:${tag.key}=${sorted(tag.values).join('|')}`, databaseName: null, tableName: null };
+    return {
+      resourceType: 'LF_TAG',
+      resource: `lftag:${tag.key}=${sorted(tag.values).join('|')}`,
+      databaseName: null,
+      tableName: null,
+    };
   }
   const policy = values.lf_tag_policy?.[0];
   if (policy) {
@@ -83,5 +96,7 @@ export function canonicalResource(values: TerraformLfPermissionValues): Canonica
     };
   }
   if (values.catalog_resource) return { resourceType: 'CATALOG', resource: 'catalog', databaseName: null, tableName: null };
-  return { error: 'no resource block (catalog_resource, database, table, table_with_columns, data_location, lf_tag, lf_tag_policy)' };
+  return {
+    error: 'no resource block (catalog_resource, database, table, table_with_columns, data_location, lf_tag, lf_tag_policy)',
+  };
 }

@@ -4,7 +4,7 @@
  * output is quarantined with the reason; a resource that cannot be understood is skipped, counted
  * and quarantined, and the rest still load.
  */
-import { readFile, readdir, stat } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RunContext, StageResult } from '../../lib/context.js';
 import { CollectorError } from '../../lib/errors.js';
@@ -69,7 +69,10 @@ async function inputFiles(path: string): Promise<string[]> {
     });
   }
   if (!info.isDirectory()) return [path];
-  return (await readdir(path)).filter((name) => name.endsWith('.json')).sort().map((name) => join(path, name));
+  return (await readdir(path))
+    .filter((name) => name.endsWith('.json'))
+    .sort()
+    .map((name) => join(path, name));
 }
 
 export const declaredGrantsCollector: SourceCollector = {

@@ -24,7 +24,9 @@ export async function writeLocalDataset(
   const columnSpec = Object.entries(columns)
     .map(([name, type]) => `${quoteLiteral(name)}: ${quoteLiteral(type)}`)
     .join(', ');
-  const select = Object.keys(columns).map((name) => quoteIdentifier(name)).join(', ');
+  const select = Object.keys(columns)
+    .map((name) => quoteIdentifier(name))
+    .join(', ');
   const output = join(staging, 'out', `${dataset}.parquet`);
   const db = await openDatabase(':memory:', { threads: 1 });
   try {
@@ -32,7 +34,9 @@ export async function writeLocalDataset(
     const from =
       rows.length > 0
         ? `read_json(${quoteLiteral(input)}, format = 'newline_delimited', columns = {${columnSpec}})`
-        : `(SELECT ${Object.entries(columns).map(([name, type]) => `CAST(NULL AS ${type}) AS ${quoteIdentifier(name)}`).join(', ')} WHERE false)`;
+        : `(SELECT ${Object.entries(columns)
+            .map(([name, type]) => `CAST(NULL AS ${type}) AS ${quoteIdentifier(name)}`)
+            .join(', ')} WHERE false)`;
     await mkdir(join(staging, 'out'), { recursive: true });
     await db.run(`COPY (SELECT ${select} FROM ${from}) TO ${quoteLiteral(output)} (FORMAT parquet, COMPRESSION zstd)`);
   } finally {

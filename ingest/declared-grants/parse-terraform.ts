@@ -4,7 +4,7 @@
  * one declared grant with its canonical resource string and Terraform address.
  */
 import { z } from 'zod';
-import { type TerraformLfPermissionValues, canonicalResource } from './canonical-resource.js';
+import { canonicalResource, type TerraformLfPermissionValues } from './canonical-resource.js';
 
 const stringList = z.array(z.string()).nullish();
 
@@ -16,7 +16,14 @@ const permissionValuesSchema = z.looseObject({
   catalog_resource: z.boolean().nullish(),
   database: z.array(z.looseObject({ name: z.string().nullish(), catalog_id: z.string().nullish() })).nullish(),
   table: z
-    .array(z.looseObject({ database_name: z.string().nullish(), name: z.string().nullish(), wildcard: z.boolean().nullish(), catalog_id: z.string().nullish() }))
+    .array(
+      z.looseObject({
+        database_name: z.string().nullish(),
+        name: z.string().nullish(),
+        wildcard: z.boolean().nullish(),
+        catalog_id: z.string().nullish(),
+      }),
+    )
     .nullish(),
   table_with_columns: z
     .array(
@@ -91,7 +98,10 @@ export function parseTerraformShow(document: unknown, sourceFile: string): Parse
     const address = resource.address ?? '(no address)';
     const values = permissionValuesSchema.safeParse(resource.values);
     if (!values.success) {
-      rejected.push({ address, reason: values.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ') });
+      rejected.push({
+        address,
+        reason: values.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; '),
+      });
       continue;
     }
     const canonical = canonicalResource(values.data as TerraformLfPermissionValues);
@@ -122,7 +132,14 @@ function* resourcesOf(module: TerraformModule): Generator<NonNullable<TerraformM
 
 /** The account whose catalog holds the resource: catalog_id, else the resource block's catalog_id. */
 function catalogOf(values: z.infer<typeof permissionValuesSchema>): string | null {
-  const blocks = [values.database, values.table, values.table_with_columns, values.data_location, values.lf_tag, values.lf_tag_policy];
+  const blocks = [
+    values.database,
+    values.table,
+    values.table_with_columns,
+    values.data_location,
+    values.lf_tag,
+    values.lf_tag_policy,
+  ];
   for (const block of blocks) {
     const catalog = block?.[0]?.catalog_id;
     if (catalog) return catalog;

@@ -1,23 +1,23 @@
 /** Glue collector (producer, governance and consumer accounts — consumers hold resource links): databases, tables and partitions. */
 import { GlueClient } from '@aws-sdk/client-glue';
 import { sourceAccounts } from '../aws/accounts.js';
-import { type ApiCollectorDependencies, defineApiCollector, type ScopeContext } from '../aws/api-collector.js';
+import { type ApiCollectorDependencies, type CollectedRow, defineApiCollector, type ScopeContext } from '../aws/api-collector.js';
 import type { SourceCollector } from '../source.js';
 import { glueDatabasesDataset, gluePartitionsDataset, glueTablesDataset } from './datasets.js';
 import { glueDatabases, gluePartitions, glueTables } from './fetch.js';
 import { databaseRow, partitionRow, tableRow } from './rows.js';
 
-async function collectScope(scope: ScopeContext): Promise<void> {
+async function* collectScope(scope: ScopeContext): AsyncGenerator<CollectedRow> {
   const glue = scope.client(GlueClient);
   for await (const database of glueDatabases(glue)) {
-    scope.emit(glueDatabasesDataset.name, databaseRow(database));
+    yield { dataset: glueDatabasesDataset, row: databaseRow(database) };
     if (!database.Name || database.TargetDatabase) continue;
     for await (const table of glueTables(glue, database.Name)) {
-      scope.emit(glueTablesDataset.name, tableRow(table));
+      yield { dataset: glueTablesDataset, row: tableRow(table) };
       // Resource links and views have no partitions of their own.
       if (!table.Name || table.TargetTable || (table.PartitionKeys ?? []).length === 0) continue;
       for await (const partition of gluePartitions(glue, database.Name, table.Name)) {
-        scope.emit(gluePartitionsDataset.name, partitionRow(partition, database.Name, table.Name));
+        yield { dataset: gluePartitionsDataset, row: partitionRow(partition, database.Name, table.Name) };
       }
     }
   }

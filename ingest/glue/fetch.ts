@@ -18,7 +18,9 @@ export async function* glueTables(client: GlueClient, databaseName: string): Asy
 }
 
 export async function* gluePartitions(client: GlueClient, databaseName: string, tableName: string): AsyncGenerator<Partition> {
-  for await (const page of paginateGetPartitions({ client }, { DatabaseName: databaseName, TableName: tableName })) {
+  // Partitions repeat the table's column schema; leaving it out keeps large tables' pages small.
+  const input = { DatabaseName: databaseName, TableName: tableName, ExcludeColumnSchema: true };
+  for await (const page of paginateGetPartitions({ client }, input)) {
     yield* page.Partitions ?? [];
   }
 }

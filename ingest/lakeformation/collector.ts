@@ -12,20 +12,20 @@ import {
   paginateListPermissions,
 } from '@aws-sdk/client-lakeformation';
 import { sourceAccounts } from '../aws/accounts.js';
-import { type ApiCollectorDependencies, defineApiCollector, type ScopeContext } from '../aws/api-collector.js';
+import { type ApiCollectorDependencies, type CollectedRow, defineApiCollector, type ScopeContext } from '../aws/api-collector.js';
 import type { DatasetRow } from '../aws/dataset-writer.js';
 import { glueCatalogTables } from '../glue/fetch.js';
 import type { SourceCollector } from '../source.js';
 import { lfPermissionsDataset, lfResourceTagsDataset, lfSettingsDataset, lfTagsDataset } from './datasets.js';
 import { permissionRow, resourceTagRows, settingsRow, type TableRef, tagRow } from './rows.js';
 
-async function collectScope(scope: ScopeContext): Promise<void> {
+async function* collectScope(scope: ScopeContext): AsyncGenerator<CollectedRow> {
   const lakeFormation = scope.client(LakeFormationClient);
-  for (const row of await allPermissionRows(lakeFormation, scope)) scope.emit(lfPermissionsDataset.name, row);
+  for (const row of await allPermissionRows(lakeFormation, scope)) yield { dataset: lfPermissionsDataset, row };
   const settings = await lakeFormation.send(new GetDataLakeSettingsCommand({}));
-  scope.emit(lfSettingsDataset.name, settingsRow(settings.DataLakeSettings));
+  yield { dataset: lfSettingsDataset, row: settingsRow(settings.DataLakeSettings) };
   for await (const page of paginateListLFTags({ client: lakeFormation }, {})) {
-    for (const tag of page.LFTags ?? []) scope.emit(lfTagsDataset.name, tagRow(tag));
+    for (const tag of page.LFTags ?? []) yield { dataset: lfTagsDataset, row: tagRow(tag) };
   }
   const seenDatabaseTags = new Set<string>();
   for (const table of await catalogTables(scope)) {
@@ -40,7 +40,7 @@ async function collectScope(scope: ScopeContext): Promise<void> {
         if (seenDatabaseTags.has(key)) continue;
         seenDatabaseTags.add(key);
       }
-      scope.emit(lfResourceTagsDataset.name, row);
+      yield { dataset: lfResourceTagsDataset, row };
     }
   }
 }

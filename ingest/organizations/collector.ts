@@ -4,12 +4,12 @@ import type { Account } from '@aws-sdk/client-organizations';
 import { OrganizationsClient, paginateListAccounts, paginateListTagsForResource } from '@aws-sdk/client-organizations';
 import { accountsOfKind } from '../../lib/config/accounts.js';
 import { GLOBAL_API_REGION } from '../aws/accounts.js';
-import { type ApiCollectorDependencies, defineApiCollector, type ScopeContext } from '../aws/api-collector.js';
+import { type ApiCollectorDependencies, type CollectedRow, defineApiCollector, type ScopeContext } from '../aws/api-collector.js';
 import type { DatasetRow } from '../aws/dataset-writer.js';
 import type { SourceCollector } from '../source.js';
 import { orgAccountsDataset } from './datasets.js';
 
-async function collectScope(scope: ScopeContext): Promise<void> {
+async function* collectScope(scope: ScopeContext): AsyncGenerator<CollectedRow> {
   const client = scope.client(OrganizationsClient);
   const domainTag = scope.ctx.config.sources.organizations?.domain_tag_key ?? 'domain';
   for await (const page of paginateListAccounts({ client }, {})) {
@@ -19,7 +19,7 @@ async function collectScope(scope: ScopeContext): Promise<void> {
       for await (const tagPage of paginateListTagsForResource({ client }, { ResourceId: account.Id })) {
         for (const tag of tagPage.Tags ?? []) if (tag.Key) tags[tag.Key] = tag.Value ?? '';
       }
-      scope.emit(orgAccountsDataset.name, accountRow(account, tags, domainTag));
+      yield { dataset: orgAccountsDataset, row: accountRow(account, tags, domainTag) };
     }
   }
 }
@@ -46,6 +46,7 @@ export function createOrganizationsCollector(dependencies: ApiCollectorDependenc
       datasets: [{ spec: orgAccountsDataset, meta: 'snapshot' }],
       accounts: (config) => accountsOfKind(config, 'management').map((account) => account.id),
       regions: () => [GLOBAL_API_REGION],
+      global: true,
       collectScope,
     },
     dependencies,

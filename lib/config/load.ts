@@ -126,11 +126,17 @@ function knownKeysAt(path: readonly PropertyKey[]): string[] {
     else schema = unwrap((schema.def.shape as Record<string, SchemaNode> | undefined)?.[String(part)] as SchemaNode);
     if (!schema) return [];
   }
+  return shapeKeys(schema);
+}
+
+/** Keys of an object schema; for a union (e.g. destination types), the keys of every option. */
+function shapeKeys(schema: SchemaNode): string[] {
+  if (schema.def.type === 'union') return [...new Set((schema.def.options ?? []).flatMap((option) => shapeKeys(unwrap(option))))];
   return Object.keys((schema.def.shape as Record<string, unknown> | undefined) ?? {});
 }
 
 interface SchemaNode {
-  def: { type: string; innerType?: SchemaNode; in?: SchemaNode; element?: SchemaNode; shape?: unknown };
+  def: { type: string; innerType?: SchemaNode; in?: SchemaNode; element?: SchemaNode; shape?: unknown; options?: SchemaNode[] };
 }
 
 function unwrap(schema: SchemaNode | undefined): SchemaNode {

@@ -46,7 +46,7 @@ const cloudtrailSource = z
       .int()
       .min(1)
       .optional()
-      .describe('rows per published batch (memory bound; a killed run re-reads at most one batch); default 1,000,000'),
+      .describe('rows per published batch (bounds memory; a killed run re-reads at most two batches); default 250,000'),
   })
   .refine((source) => source.path || source.s3 || source.lookup_events, {
     message: 'set path (a local copy), s3 (the bucket) or lookup_events, or remove sources.cloudtrail',
@@ -152,14 +152,26 @@ export const configSchema = z.strictObject({
       snapshots: z.string().optional().describe('folder of API-shaped JSON responses, for mode: file'),
       profile: z.string().optional(),
       endpoint: z.string().url().optional().describe('endpoint override, e.g. a local test service'),
-      roles: z.strictObject({ collector: z.string().default('MeshwatchReadOnly') }).default({ collector: 'MeshwatchReadOnly' }),
+      roles: z
+        .strictObject({
+          collector: z.string().default('MeshwatchReadOnly'),
+          external_id_env: z
+            .string()
+            .default('MESHWATCH_EXTERNAL_ID')
+            .describe('environment variable holding the sts:ExternalId the collector roles require (infra sets it)'),
+        })
+        .default({ collector: 'MeshwatchReadOnly', external_id_env: 'MESHWATCH_EXTERNAL_ID' }),
       max_attempts: z.number().int().min(1).max(20).default(8),
     })
     .refine((aws) => aws.mode !== 'file' || aws.snapshots, {
       message: 'mode: file needs snapshots: <folder of API responses>',
       path: ['snapshots'],
     })
-    .default({ mode: 'live', roles: { collector: 'MeshwatchReadOnly' }, max_attempts: 8 }),
+    .default({
+      mode: 'live',
+      roles: { collector: 'MeshwatchReadOnly', external_id_env: 'MESHWATCH_EXTERNAL_ID' },
+      max_attempts: 8,
+    }),
   sources: z
     .strictObject({
       cloudtrail: cloudtrailSource.optional(),

@@ -5,6 +5,7 @@
  * nothing and sending nothing.
  */
 import type { RunContext, StageResult } from '../../lib/context.js';
+import { AlertError, describeError } from '../../lib/errors.js';
 import { pathExists } from '../../lib/lake/atomic.js';
 import type { Database } from '../../lib/lake/duckdb.js';
 import { createDestinations, type DestinationSet } from './destinations/index.js';
@@ -14,11 +15,13 @@ import { collectMetrics, type MetricPoint } from './metrics/collect-metrics.js';
 import { type DeliveryReport, deliverOutbox } from './outbox.js';
 import { loadRules, RULES_DIR, type RuleDefinition } from './rule-catalog.js';
 import { resolveRuleSettings } from './rule-params.js';
-import { alertStatePath, loadAlertState, saveAlertState } from './state-store.js';
+import { toStageResult } from './stage-result.js';
+import { loadAlertState, saveAlertState } from './state-store.js';
 import type { AlertInstance, AlertState, Notification, RuleOutcome, RunbookRef } from './types.js';
 
 export { loadAlertState } from './state-store.js';
 export type { AlertInstance, Notification } from './types.js';
+export { toStageResult };
 
 export interface AlertRunOptions {
   readonly dryRun?: boolean;
@@ -111,18 +114,33 @@ async function readLake(
         outcomes.push(skipped(rule.id, 'disabled in config'));
         continue;
       }
-      outcomes.push(await evaluateRule({ db, rule, settings: ruleSettings, now: ctx.now, config: ctx.config }));
+      outcomes.push(
+        await evaluateOrReport(rule, () => evaluateRule({ db, rule, settings: ruleSettings, now: ctx.now, config: ctx.config })),
+      );
     }
     if (!withMetrics) return { outcomes, metricPoints: [], metricNotes: [] };
-    const metrics = await collectMetrics(db, ctx.now);
+    const metrics = await collectMetrics(db, ctx.now).catch((error: unknown) => ({
+      points: [],
+      skipped: [`all (${describeError(error)})`],
+    }));
     return { outcomes, metricPoints: metrics.points, metricNotes: metrics.skipped.map((name) => `metric ${name} skipped`) };
   } finally {
     db.close();
   }
 }
 
-function skipped(ruleId: string, reason: string): RuleOutcome {
-  return { ruleId, evaluated: false, evaluations: [], invalidRows: 0, skippedReason: reason };
+function skipped(ruleId: string, reason: string, failed = false): RuleOutcome {
+  return { ruleId, evaluated: false, evaluations: [], invalidRows: 0, skippedReason: reason, ...(failed ? { failed } : {}) };
+}
+
+/** One broken rule (a mart column renamed, a SQL error) is reported and skipped; the others still run. */
+async function evaluateOrReport(rule: RuleDefinition, evaluate: () => Promise<RuleOutcome>): Promise<RuleOutcome> {
+  try {
+    return await evaluate();
+  } catch (error) {
+    if (!(error instanceof AlertError)) throw error;
+    return skipped(rule.id, `failed: ${describeError(error)}`, true);
+  }
 }
 
 /** Open alerts per evaluated rule, zeros included, so a graph drops back when alerts resolve. */
@@ -184,40 +202,5 @@ function summary(parts: {
     open: parts.state.instances.filter((instance) => instance.status !== 'resolved'),
     metrics: parts.metrics,
     state: parts.state,
-  };
-}
-
-export function toStageResult(ctx: RunContext, run: AlertRunSummary): StageResult {
-  const notes: string[] = [];
-  const evaluated = run.outcomes.filter((outcome) => outcome.evaluated);
-  notes.push(
-    `${evaluated.length}/${run.outcomes.length} rules evaluated; ${run.open.length} open alert(s); ` +
-      `${run.changes.opened} opened, ${run.changes.resolved} resolved, ${run.changes.renotified} re-notified` +
-      (run.dryRun ? ` (dry run: ${run.notifications.length} notification(s) would be sent, nothing changed)` : ''),
-  );
-  for (const outcome of run.outcomes) {
-    if (!outcome.evaluated) notes.push(`rule ${outcome.ruleId} skipped: ${outcome.skippedReason}`);
-    if (outcome.invalidRows > 0)
-      notes.push(`rule ${outcome.ruleId}: ${outcome.invalidRows} row(s) without resource/status ok|alarm ignored`);
-  }
-  let warnings = run.outcomes.reduce((sum, outcome) => sum + (outcome.invalidRows > 0 ? 1 : 0), 0);
-  if (run.delivery) {
-    notes.push(
-      `${run.delivery.delivered} delivery(ies) made${run.delivery.pending ? `, ${run.delivery.pending} pending for the next run` : ''}`,
-    );
-    for (const failure of run.delivery.failures) {
-      notes.push(`${failure.permanent ? 'not delivered (gave up)' : 'delivery failed, will retry'}: ${failure.message}`);
-    }
-    warnings += run.delivery.failures.length;
-  }
-  for (const note of run.metrics.notes) {
-    notes.push(note);
-    if (note.startsWith('warning:')) warnings += 1;
-  }
-  return {
-    stage: 'alerts',
-    outputs: [{ name: 'alerts (open)', rows: run.open.length, path: alertStatePath(ctx.layout) }],
-    notes,
-    warnings,
   };
 }

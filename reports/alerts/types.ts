@@ -34,6 +34,8 @@ export interface RuleOutcome {
   readonly evaluated: boolean;
   readonly evaluations: readonly Evaluation[];
   readonly skippedReason?: string;
+  /** The rule's query failed (reported as a warning); like a skip, its alerts stay as they were. */
+  readonly failed?: boolean;
   /** Rows dropped because a required column was missing or the status was not ok/alarm. */
   readonly invalidRows: number;
 }

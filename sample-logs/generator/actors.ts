@@ -28,8 +28,16 @@ export function stableId(prefix: string, text: string, length = 17): string {
 }
 
 /** The 16 hex characters Identity Center appends to a permission set's role name, per account. */
+const ssoSuffixes = new Map<string, string>();
+
 export function ssoSuffix(accountId: string, permissionSet: string): string {
-  return createHash('sha256').update(`${accountId}/${permissionSet}`).digest('hex').slice(0, 16);
+  const key = `${accountId}/${permissionSet}`;
+  let suffix = ssoSuffixes.get(key);
+  if (suffix === undefined) {
+    suffix = createHash('sha256').update(key).digest('hex').slice(0, 16);
+    ssoSuffixes.set(key, suffix);
+  }
+  return suffix;
 }
 
 export function roleName(actor: Actor): string | null {

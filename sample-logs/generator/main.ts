@@ -4,17 +4,18 @@
  * organisation for benchmarks (and DIR/meshwatch.config.yaml pointing at it). Deterministic: the
  * same seed writes byte-identical files.
  */
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command, InvalidArgumentError } from 'commander';
+import { UsageError } from '../../lib/errors.js';
 import { writeAthena } from './api/athena.js';
 import { writeCostExplorer } from './api/cost-explorer.js';
 import { writeGlue } from './api/glue.js';
 import { writeLakeFormation } from './api/lakeformation.js';
 import { writeOrganizations } from './api/organizations.js';
 import { SnapshotWriter } from './api/snapshot-writer.js';
-import { lakeFormationRecords, settingsChangeEventId } from './cloudtrail/planned-events.js';
+import { lakeFormationRecords, settingsChangeEventId } from './cloudtrail/lake-formation-events.js';
 import { type TrailPlants, writeTrail } from './cloudtrail/write-trail.js';
 import { contracts } from './contracts.js';
 import { terraformShow } from './declared.js';
@@ -68,7 +69,18 @@ function writeText(path: string, text: string): number {
   return Buffer.byteLength(text);
 }
 
+/** The generator replaces its output folders: refuse a folder that is clearly a project, not an output. */
+function assertOutputFolder(outDir: string): void {
+  if (outDir !== SAMPLE_DIR && existsSync(join(outDir, 'package.json'))) {
+    throw new UsageError(`refusing to write the sample into ${outDir}: it holds a package.json`, {
+      context: { file: outDir },
+      hint: 'pass an empty or generated folder to --out, e.g. bench/data/<name>',
+    });
+  }
+}
+
 export function generate(options: GenerateOptions): GenerateSummary {
+  assertOutputFolder(options.outDir);
   const startMs = Date.parse(WINDOW_START);
   const nowMs = startMs + options.days * DAY;
   for (const folder of ['cloudtrail', 'api', 'declared', 'contracts'])

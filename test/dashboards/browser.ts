@@ -39,7 +39,12 @@ export interface PageVisit {
 }
 
 /** Opens `url`, waits until the page's cells have rendered, and saves a full-page screenshot. */
-export async function visit(browser: Browser, url: string, screenshotName: string): Promise<PageVisit> {
+export async function visit(
+  browser: Browser,
+  url: string,
+  screenshotName: string,
+  readySelector = '[data-testid="data-banner"]',
+): Promise<PageVisit> {
   const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
   const origin = new URL(url).origin;
   const result: PageVisit = { page, consoleErrors: [], failedRequests: [], foreignRequests: [], requests: [] };
@@ -58,7 +63,7 @@ export async function visit(browser: Browser, url: string, screenshotName: strin
   });
   await page.goto(url, { waitUntil: 'networkidle' });
   // Framework renders cells after load; an observablehq--error node marks a cell that threw.
-  await page.waitForSelector('[data-testid="data-banner"]', { timeout: 15_000 });
+  await page.waitForSelector(readySelector, { timeout: 15_000 });
   await page.waitForTimeout(300);
   const cellErrors = await page.locator('.observablehq--error').allTextContents();
   result.consoleErrors.push(...cellErrors.map((text) => `cell error: ${text}`));

@@ -6,7 +6,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningSite, serveSite } from '../../dashboards/serve.js';
 import { listFiles } from '../../lib/lake/atomic.js';
-import { openDatabase, quoteLiteral } from '../../lib/lake/duckdb.js';
+import { openDatabase, quoteLiteral, type Row } from '../../lib/lake/duckdb.js';
 import { chromiumPath, launchChromium, numberIn, textOf, visit } from './browser.js';
 import { FIXTURE_ALERTS, writeFixtureAlerts, writeFixtureLake } from './fixture-lake.js';
 import { foreignReferences } from './origins.js';
@@ -41,15 +41,19 @@ if (!chromiumPath()) {
 const CONFIG = `organization: { id: o-n1mbusc4rt }\nnow: ${NOW}\n`;
 
 /** Asks the fixture marts directly (read_parquet), independently of the dashboards' loaders. */
-async function martValue(lake: string, mart: string, sql: string): Promise<number> {
+async function martRows(lake: string, mart: string, sql: string): Promise<Row[]> {
   const db = await openDatabase(':memory:');
   try {
     await db.run(`create view ${mart} as select * from read_parquet(${quoteLiteral(join(lake, 'marts', mart, '*.parquet'))})`);
-    const [row] = await db.all<{ value: number }>(sql);
-    return Number(row?.value);
+    return await db.all(sql);
   } finally {
     db.close();
   }
+}
+
+async function martValue(lake: string, mart: string, sql: string): Promise<number> {
+  const [row] = await martRows(lake, mart, sql);
+  return Number(row?.value);
 }
 
 describe('meshwatch dashboards build (fixture marts)', () => {
@@ -95,6 +99,7 @@ describe('meshwatch dashboards build (fixture marts)', () => {
         'governance.html',
         'oncall.html',
         'runbooks/pii_new_reader.html',
+        '404.html',
       ]),
     );
     expect(build.stderr).toContain(`${pages.length} pages in ${join(lake, 'site')}`);
@@ -185,6 +190,12 @@ describe('meshwatch dashboards build (fixture marts)', () => {
         2,
       );
       expect(await page.getByTestId('focus-download').getAttribute('href')).toMatch(/focus\.[0-9a-f]+\.csv$/);
+      const [costliest] = await martRows(
+        lake,
+        'int_athena_query_costs',
+        'select query_id, cost_usd from int_athena_query_costs order by cost_usd desc, query_id limit 1',
+      );
+      expect(numberIn(await textOf(page, `query-cost-${costliest?.query_id}`))).toBeCloseTo(Number(costliest?.cost_usd), 2);
     });
 
     it('shows every data product with its freshness status', async () => {

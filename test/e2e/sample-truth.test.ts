@@ -10,11 +10,11 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { collect } from '../../ingest/index.js';
 import { loadConfig } from '../../lib/config/load.js';
 import { createContext } from '../../lib/context.js';
-import { type Database, openDatabase } from '../../lib/lake/duckdb.js';
 import { pathExists } from '../../lib/lake/atomic.js';
+import { type Database, openDatabase } from '../../lib/lake/duckdb.js';
 import { createLogger } from '../../lib/log.js';
 import { transform } from '../../transforms/index.js';
-import { type Mismatches, compareWithTruth } from './truth-check.js';
+import { compareWithTruth, type Mismatches } from './truth-check.js';
 
 const repo = resolve(import.meta.dirname, '..', '..');
 const truthFile = join(repo, 'sample-logs', 'truth.json');
@@ -49,6 +49,7 @@ describe.skipIf(!hasSample)('the sample organisation end to end', () => {
     'monthly_totals',
     'athena_matrix',
     'athena_daily_usage',
+    'coverage_gaps',
   ]) {
     it(`recovers truth.json ${fact} exactly`, () => {
       expect(mismatches[fact] ?? []).toEqual([]);

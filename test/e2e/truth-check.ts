@@ -19,12 +19,19 @@ interface Truth {
   lf_settings_iam_allowed_principals: Row[];
   costs: { monthly_by_domain: Row[]; athena_matrix: Row[]; total_by_month: Row[] };
   athena_daily_usage?: Row[];
+  coverage_gaps?: Row[];
 }
 
 const instant = (value: unknown) => (value === null || value === undefined ? null : new Date(String(value)).toISOString());
 
 /** Pairs truth rows with mart rows by key and reports every difference in the compared fields. */
-function compare(fact: string, truthRows: Row[], martRows: Row[], key: (row: Row) => string, fields: Record<string, (t: Row, m: Row) => boolean>): string[] {
+function compare(
+  fact: string,
+  truthRows: Row[],
+  martRows: Row[],
+  key: (row: Row) => string,
+  fields: Record<string, (t: Row, m: Row) => boolean>,
+): string[] {
   const problems: string[] = [];
   const marts = new Map<string, Row[]>();
   for (const row of martRows) marts.set(key(row), [...(marts.get(key(row)) ?? []), row]);
@@ -47,11 +54,19 @@ function compare(fact: string, truthRows: Row[], martRows: Row[], key: (row: Row
   return problems;
 }
 
-const same = (truthField: string, martField = truthField) => (t: Row, m: Row) => (t[truthField] ?? null) === (m[martField] ?? null);
-const sameInstant = (truthField: string, martField = truthField) => (t: Row, m: Row) => instant(t[truthField]) === instant(m[martField]);
-const near = (truthField: string, martField = truthField, tolerance = 0.005) => (t: Row, m: Row) =>
-  (t[truthField] === null && m[martField] === null) ||
-  (t[truthField] !== null && m[martField] !== null && Math.abs(Number(t[truthField]) - Number(m[martField])) <= tolerance);
+const same =
+  (truthField: string, martField = truthField) =>
+  (t: Row, m: Row) =>
+    (t[truthField] ?? null) === (m[martField] ?? null);
+const sameInstant =
+  (truthField: string, martField = truthField) =>
+  (t: Row, m: Row) =>
+    instant(t[truthField]) === instant(m[martField]);
+const near =
+  (truthField: string, martField = truthField, tolerance = 0.005) =>
+  (t: Row, m: Row) =>
+    (t[truthField] === null && m[martField] === null) ||
+    (t[truthField] !== null && m[martField] !== null && Math.abs(Number(t[truthField]) - Number(m[martField])) <= tolerance);
 
 export async function compareWithTruth(db: Database, truth: Truth): Promise<Mismatches> {
   const accessKey = (row: Row) => `${row.query_id}|${row.table ?? row.table_fqn}`;
@@ -71,6 +86,8 @@ export async function compareWithTruth(db: Database, truth: Truth): Promise<Mism
     error_code: same('error_code'),
     via_resource_link: same('via_resource_link'),
     workgroup: same('workgroup'),
+    grant_path: same('grant_path'),
+    bytes_scanned: same('bytes_scanned'),
   };
   const mismatches: Mismatches = {
     accesses: compare('access', truth.accesses, accesses, accessKey, accessFields),
@@ -81,10 +98,16 @@ export async function compareWithTruth(db: Database, truth: Truth): Promise<Mism
       accessKey,
       { principal: same('principal'), grant_path: same('grant_path'), account_id: same('account_id') },
     ),
-    denied_attempts: compare('denied attempt', truth.denied_attempts, accesses.filter((row) => row.outcome === 'denied'), accessKey, {
-      principal: same('principal'),
-      error_code: same('error_code'),
-    }),
+    denied_attempts: compare(
+      'denied attempt',
+      truth.denied_attempts,
+      accesses.filter((row) => row.outcome === 'denied'),
+      accessKey,
+      {
+        principal: same('principal'),
+        error_code: same('error_code'),
+      },
+    ),
     pii_new_readers: compare(
       'new reader',
       truth.pii_new_readers,
@@ -92,10 +115,16 @@ export async function compareWithTruth(db: Database, truth: Truth): Promise<Mism
       (row) => `${row.principal}|${row.table ?? row.table_fqn}`,
       { first_read_at: sameInstant('first_read_at', 'event_time'), query_id: same('query_id') },
     ),
-    sla_breaches: compare('breach', truth.sla_breaches, await db.all('SELECT * FROM product_breaches'), (row) => `${row.product}|${instant(row.from ?? row.breach_start_at)}`, {
-      to: sameInstant('to', 'breach_end_at'),
-      table: same('table', 'table_fqn'),
-    }),
+    sla_breaches: compare(
+      'breach',
+      truth.sla_breaches,
+      await db.all('SELECT * FROM product_breaches'),
+      (row) => `${row.product}|${instant(row.from ?? row.breach_start_at)}`,
+      {
+        to: sameInstant('to', 'breach_end_at'),
+        table: same('table', 'table_fqn'),
+      },
+    ),
     products: compare('product', truth.products, await db.all('SELECT * FROM product_freshness'), (row) => String(row.product), {
       status: same('status_at_now', 'status'),
       last_update: sameInstant('last_update', 'last_update_at'),
@@ -106,16 +135,22 @@ export async function compareWithTruth(db: Database, truth: Truth): Promise<Mism
       consumers_30d: same('consumers_30d'),
       queries_30d: same('queries_30d'),
     }),
-    drift: compare('drift', truth.drift, await db.all('SELECT * FROM grant_drift'), (row) => `${row.kind}|${row.account_id}|${row.principal}|${row.resource}`, {
-      severity: same('severity'),
-      domain: same('domain'),
-      changed_by: same('changed_by'),
-      changed_at: sameInstant('changed_at'),
-      event_name: same('event_name'),
-      event_id: same('event_id'),
-      declared_address: same('declared_address'),
-      permissions: (t, m) => JSON.stringify(t.permissions) === JSON.stringify(m.permissions),
-    }),
+    drift: compare(
+      'drift',
+      truth.drift,
+      await db.all('SELECT * FROM grant_drift'),
+      (row) => `${row.kind}|${row.account_id}|${row.principal}|${row.resource}`,
+      {
+        severity: same('severity'),
+        domain: same('domain'),
+        changed_by: same('changed_by'),
+        changed_at: sameInstant('changed_at'),
+        event_name: same('event_name'),
+        event_id: same('event_id'),
+        declared_address: same('declared_address'),
+        permissions: (t, m) => JSON.stringify(t.permissions) === JSON.stringify(m.permissions),
+      },
+    ),
     lf_settings: compare(
       'lf settings',
       truth.lf_settings_iam_allowed_principals,
@@ -123,14 +158,20 @@ export async function compareWithTruth(db: Database, truth: Truth): Promise<Mism
       (row) => String(row.account_id),
       { changed_at: sameInstant('changed_at'), changed_by: same('changed_by') },
     ),
-    monthly_costs: compare('domain month', truth.costs.monthly_by_domain, await db.all('SELECT * FROM domain_chargeback'), (row) => `${row.month}|${row.domain}`, {
-      producer_cost_usd: near('producer_cost_usd'),
-      consumer_cost_usd: near('consumer_cost_usd'),
-      shared_allocation_usd: near('shared_allocation_usd'),
-      total_usd: near('total_usd'),
-      previous_total_usd: near('previous_total_usd'),
-      athena_served_usd: near('athena_served_usd'),
-    }),
+    monthly_costs: compare(
+      'domain month',
+      truth.costs.monthly_by_domain,
+      await db.all('SELECT * FROM domain_chargeback'),
+      (row) => `${row.month}|${row.domain}`,
+      {
+        producer_cost_usd: near('producer_cost_usd'),
+        consumer_cost_usd: near('consumer_cost_usd'),
+        shared_allocation_usd: near('shared_allocation_usd'),
+        total_usd: near('total_usd'),
+        previous_total_usd: near('previous_total_usd'),
+        athena_served_usd: near('athena_served_usd'),
+      },
+    ),
     monthly_totals: compare(
       'month total',
       truth.costs.total_by_month,
@@ -146,6 +187,15 @@ export async function compareWithTruth(db: Database, truth: Truth): Promise<Mism
       { cost_usd: near('cost_usd', 'cost_usd', 0.000001), queries: same('queries') },
     ),
   };
+  if (truth.coverage_gaps) {
+    mismatches.coverage_gaps = compare(
+      'coverage gap',
+      truth.coverage_gaps,
+      await db.all('SELECT * FROM cloudtrail_coverage WHERE is_gap'),
+      (row) => `${row.account_id}|${row.region}|${row.day}`,
+      {},
+    );
+  }
   if (truth.athena_daily_usage) {
     mismatches.athena_daily_usage = compare(
       'athena day',

@@ -187,6 +187,51 @@ describe('fake-aws', () => {
     ]);
   });
 
+  it('reads a large, gzip-compressed PutMetricData body', async () => {
+    const metricData = Array.from({ length: 300 }, (_, index) => ({
+      MetricName: `Metric${index}`,
+      Value: index,
+      Dimensions: [{ Name: 'Rule', Value: `rule-with-a-long-name-${index}` }],
+    }));
+    await new CloudWatchClient(fakeAwsClientConfig(fake)).send(
+      new PutMetricDataCommand({ Namespace: 'Meshwatch', MetricData: metricData }),
+    );
+    expect(fake.requestsFor('PutMetricData')[0]?.status).toBe(200);
+    expect(fake.metricData.map((datum) => datum.value)).toEqual(metricData.map((datum) => datum.Value));
+  });
+
+  it('also accepts PutMetricData in the older query protocol', async () => {
+    const form = new URLSearchParams({
+      Action: 'PutMetricData',
+      Version: '2010-08-01',
+      Namespace: 'Meshwatch',
+      'MetricData.member.1.MetricName': 'Breaches',
+      'MetricData.member.1.Value': '2',
+      'MetricData.member.1.Timestamp': '2026-10-30T12:00:00Z',
+      'MetricData.member.1.Dimensions.member.1.Name': 'Product',
+      'MetricData.member.1.Dimensions.member.1.Value': 'sales.orders',
+    });
+    const response = await fetch(fake.endpoint, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        authorization:
+          'AWS4-HMAC-SHA256 Credential=AKIAFAKEDUMMYKEY0000/20261030/us-east-1/monitoring/aws4_request, SignedHeaders=host, Signature=0',
+      },
+      body: form.toString(),
+    });
+    expect(response.status).toBe(200);
+    expect(await response.text()).toContain('<PutMetricDataResponse');
+    expect(fake.metricData).toEqual([
+      expect.objectContaining({
+        metricName: 'Breaches',
+        value: 2,
+        timestamp: new Date('2026-10-30T12:00:00Z'),
+        dimensions: { Product: 'sales.orders' },
+      }),
+    ]);
+  });
+
   it('lists a folder as a bucket with delimiter, max-keys and continuation tokens, hiding sidecars', async () => {
     const client = new S3Client(fakeAwsClientConfig(fake));
     const keys: string[] = [];

@@ -10,6 +10,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { gunzipSync } from 'node:zlib';
 import { openSampleApiStore, type SampleApiStore } from '../../ingest/aws/sample-api/manifest.js';
 import { answerSampleRequest } from '../../ingest/aws/sample-api/router.js';
 import {
@@ -109,10 +110,12 @@ function managementAccountOf(store: SampleApiStore | undefined): string | undefi
   return store?.entries.find((entry) => entry.service === 'organizations')?.account;
 }
 
+/** The request body as text; CloudWatch PutMetricData bodies over 10 KB arrive gzip-compressed. */
 async function readBody(request: IncomingMessage): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of request) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
+  const body = Buffer.concat(chunks);
+  return (request.headers['content-encoding'] === 'gzip' ? gunzipSync(body) : body).toString('utf8');
 }
 
 async function handle(state: ServerState, request: IncomingMessage, response: ServerResponse): Promise<void> {

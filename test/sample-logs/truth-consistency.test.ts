@@ -114,7 +114,22 @@ describe('truth.json against the generated logs and snapshots', () => {
     }
   });
 
-  it('has no successful Glue update of a product inside Json of its SLA breaches', () => {
+  it('tags a table PII mid-window after earlier reads, which stay non-PII reads', () => {
+    const [change] = truth.pii_tag_changes;
+    const tagEvent = byName('AddLFTagsToResource').find((record) => record.eventTime === change.tagged_at);
+    expect(tagEvent?.requestParameters.resource.table).toMatchObject({ databaseName: 'finance_db', name: 'invoices' });
+    expect(tagEvent?.requestParameters.lFTags).toEqual([
+      { catalogId: '344444444444', tagKey: 'sensitivity', tagValues: ['pii'] },
+    ]);
+    expect(change.reads_before_tagging.length).toBeGreaterThan(0);
+    const piiQueries = new Set(
+      truth.pii_reads.filter((read: Json) => read.table === change.table).map((read: Json) => read.query_id),
+    );
+    for (const queryId of change.reads_before_tagging) expect(piiQueries.has(queryId)).toBe(false);
+    expect(truth.pii_reads.some((read: Json) => read.table === change.table && read.event_time > change.tagged_at)).toBe(true);
+  });
+
+  it('has no successful Glue update of a product inside any of its SLA breaches', () => {
     const updates = records.filter((record) => record.eventSource === 'glue.amazonaws.com' && !record.errorCode);
     expect(truth.sla_breaches.length).toBeGreaterThanOrEqual(2);
     expect(truth.sla_breaches.some((breach: Json) => breach.to === null)).toBe(true);
@@ -170,9 +185,9 @@ describe('truth.json against the generated logs and snapshots', () => {
     for (const row of truth.drift) {
       const event = grants.get(row.event_id);
       expect(event, `${row.kind} ${row.resource}`).toBeDefined();
-      expect(event.userIdentity.arn).toBe(row.changed_by);
-      expect(event.eventTime).toBe(row.changed_at);
-      expect(event.recipientAccountId).toBe(row.account_id);
+      expect(event!.userIdentity.arn).toBe(row.changed_by);
+      expect(event!.eventTime).toBe(row.changed_at);
+      expect(event!.recipientAccountId).toBe(row.account_id);
     }
   });
 
@@ -218,9 +233,9 @@ describe('truth.json against the generated logs and snapshots', () => {
     expect(started.size).toBe(executions.length);
     for (const execution of executions) {
       const record = started.get(execution.QueryExecutionId);
-      expect(record.requestParameters.queryString).toBe(execution.Query);
-      expect(record.requestParameters.workGroup).toBe(execution.WorkGroup);
-      expect(Math.floor(execution.Status.SubmissionDateTime)).toBe(Date.parse(record.eventTime) / 1000);
+      expect(record!.requestParameters.queryString).toBe(execution.Query);
+      expect(record!.requestParameters.workGroup).toBe(execution.WorkGroup);
+      expect(Math.floor(execution.Status.SubmissionDateTime)).toBe(Date.parse(record!.eventTime) / 1000);
     }
   });
 

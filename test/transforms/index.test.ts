@@ -38,11 +38,20 @@ sources:
     join(root, 'meshwatch.config.yaml'),
   );
   const lines: string[] = [];
-  const ctx = createContext(config, createLogger('normal', (line) => lines.push(line)));
+  const ctx = createContext(
+    config,
+    createLogger('normal', (line) => lines.push(line)),
+  );
   return { root, ctx, lines };
 }
 
-const COST_COLUMNS = { day: 'DATE', grouping: 'VARCHAR', account_id: 'VARCHAR', service: 'VARCHAR', unblended_cost_usd: 'DOUBLE' };
+const COST_COLUMNS = {
+  day: 'DATE',
+  grouping: 'VARCHAR',
+  account_id: 'VARCHAR',
+  service: 'VARCHAR',
+  unblended_cost_usd: 'DOUBLE',
+};
 
 describe('transform', () => {
   it('builds every mart as a DuckDB table and a Parquet file, with empty typed marts for datasets that are absent', async () => {
@@ -50,7 +59,13 @@ describe('transform', () => {
     const { ctx } = await sampleLake();
     await collectContracts(ctx);
     await writeLocalDataset(ctx.layout, 'cost_daily', COST_COLUMNS, [
-      { day: '2026-10-02', grouping: 'LINKED_ACCOUNT,SERVICE', account_id: '311111111111', service: 'AWS Glue', unblended_cost_usd: 2.5 },
+      {
+        day: '2026-10-02',
+        grouping: 'LINKED_ACCOUNT,SERVICE',
+        account_id: '311111111111',
+        service: 'AWS Glue',
+        unblended_cost_usd: 2.5,
+      },
     ]);
     // Act
     const result = await transform(ctx);
@@ -63,9 +78,13 @@ describe('transform', () => {
       const [freshness] = await db.all('SELECT product, status, expected_partitions FROM product_freshness');
       expect(freshness).toEqual({ product: 'sales.orders', status: 'unknown', expected_partitions: 30 });
       const parquet = join(ctx.layout.martDir('cost_daily_domain'), 'cost_daily_domain.parquet');
-      expect(await db.all(`SELECT domain, cost_usd FROM read_parquet('${parquet}')`)).toEqual([{ domain: 'sales', cost_usd: 2.5 }]);
-      const columns = await db.all<{ column_name: string }>("SELECT column_name FROM (DESCRIBE data_access)");
-      expect(columns.map((column) => column.column_name)).toEqual(expect.arrayContaining(['access_id', 'table_fqn', 'event_ids', 'outcome']));
+      expect(await db.all(`SELECT domain, cost_usd FROM read_parquet('${parquet}')`)).toEqual([
+        { domain: 'sales', cost_usd: 2.5 },
+      ]);
+      const columns = await db.all<{ column_name: string }>('SELECT column_name FROM (DESCRIBE data_access)');
+      expect(columns.map((column) => column.column_name)).toEqual(
+        expect.arrayContaining(['access_id', 'table_fqn', 'event_ids', 'outcome']),
+      );
     } finally {
       db.close();
     }
@@ -76,7 +95,9 @@ describe('transform', () => {
     await collectContracts(ctx);
     const first = await transform(ctx);
     const second = await transform(ctx);
-    expect(second.outputs.map((output) => [output.name, output.rows])).toEqual(first.outputs.map((output) => [output.name, output.rows]));
+    expect(second.outputs.map((output) => [output.name, output.rows])).toEqual(
+      first.outputs.map((output) => [output.name, output.rows]),
+    );
   });
 });
 
@@ -89,7 +110,13 @@ describe('ensureMarts', () => {
     const first = await ensureMarts(ctx);
     const unchanged = await ensureMarts(ctx);
     await writeLocalDataset(ctx.layout, 'cost_daily', COST_COLUMNS, [
-      { day: '2026-10-03', grouping: 'LINKED_ACCOUNT,SERVICE', account_id: '311111111111', service: 'AWS Glue', unblended_cost_usd: 1 },
+      {
+        day: '2026-10-03',
+        grouping: 'LINKED_ACCOUNT,SERVICE',
+        account_id: '311111111111',
+        service: 'AWS Glue',
+        unblended_cost_usd: 1,
+      },
     ]);
     const changed = await ensureMarts(ctx);
     // Assess

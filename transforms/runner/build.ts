@@ -5,7 +5,7 @@
 import { TransformError } from '../../lib/errors.js';
 import { type Database, quoteIdentifier } from '../../lib/lake/duckdb.js';
 import type { Model } from './model.js';
-import { type ParamValue, boundValues } from './params.js';
+import { boundValues, type ParamValue } from './params.js';
 import { parameterName, renderSql } from './template.js';
 import { insertRows } from './typed-rows.js';
 
@@ -34,7 +34,12 @@ export async function buildModels(
     const given = options.given?.[model.name];
     await buildModel(db, model, params, given);
     const [count] = await db.all<{ rows: number }>(`SELECT count(*)::BIGINT AS rows FROM ${quoteIdentifier(model.name)}`);
-    const run = { name: model.name, rows: Number(count?.rows ?? 0), ms: Math.round(performance.now() - started), isMart: model.isMart };
+    const run = {
+      name: model.name,
+      rows: Number(count?.rows ?? 0),
+      ms: Math.round(performance.now() - started),
+      isMart: model.isMart,
+    };
     runs.push(run);
     options.onModel?.(run);
   }

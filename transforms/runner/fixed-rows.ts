@@ -3,13 +3,12 @@
  * (every other source empty but typed), the model and its upstream models run, and the output is
  * compared with the expected rows — only the columns the expected rows name, in any order.
  */
-import { openDatabase } from '../../lib/lake/duckdb.js';
-import { quoteIdentifier } from '../../lib/lake/duckdb.js';
+import { openDatabase, quoteIdentifier } from '../../lib/lake/duckdb.js';
 import { buildModels } from './build.js';
 import { upstreamOf } from './graph.js';
+import { createMacros, loadMacros, type MacroFile } from './macros.js';
 import type { FixedRowsTest, Model } from './model.js';
-import { type MacroFile, createMacros, loadMacros } from './macros.js';
-import { type ParamValue, overrideParams } from './params.js';
+import { overrideParams, type ParamValue } from './params.js';
 import { createEmptySourceTable } from './source-tables.js';
 import { SOURCES } from './sources.js';
 import { sourceTableName } from './template.js';
@@ -53,7 +52,9 @@ export async function runFixedRowsTest(
     const select = columns.length > 0 ? columns.map((column) => quoteIdentifier(column)).join(', ') : 'count(*) AS n';
     const rows = await db.all(`SELECT ${select} FROM ${quoteIdentifier(model.name)}`);
     const actual = columns.length > 0 ? sortRows(rows.map(normaliseRow)) : rows.length && Number(rows[0]?.n) === 0 ? [] : rows;
-    const expected = sortRows(test.expect.map((row) => normaliseRow(Object.fromEntries(columns.map((column) => [column, row[column] ?? null])))));
+    const expected = sortRows(
+      test.expect.map((row) => normaliseRow(Object.fromEntries(columns.map((column) => [column, row[column] ?? null])))),
+    );
     const passed = rowsMatch(actual, expected);
     return { model: model.name, test: test.name, passed, expected, actual };
   } catch (error) {
@@ -81,20 +82,31 @@ export function normaliseValue(value: unknown): unknown {
   }
   if (Array.isArray(value)) return value.map(normaliseValue);
   if (typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => [k, normaliseValue(v)]));
+    return Object.fromEntries(
+      Object.entries(value as Record<string, unknown>)
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([k, v]) => [k, normaliseValue(v)]),
+    );
   }
   return value;
 }
 
 function normaliseRow(row: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.keys(row).sort().map((key) => [key, normaliseValue(row[key])]));
+  return Object.fromEntries(
+    Object.keys(row)
+      .sort()
+      .map((key) => [key, normaliseValue(row[key])]),
+  );
 }
 
 /** Sorts rows by their text with numbers at 6 significant digits, so near-equal rows pair up. */
 function sortRows(rows: Record<string, unknown>[]): Record<string, unknown>[] {
   const key = (row: Record<string, unknown>) =>
     JSON.stringify(row, (_name, value) => (typeof value === 'number' ? Number(value.toPrecision(6)) : value));
-  return rows.map((row) => [key(row), row] as const).sort(([a], [b]) => a.localeCompare(b)).map(([, row]) => row);
+  return rows
+    .map((row) => [key(row), row] as const)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([, row]) => row);
 }
 
 /** Equal rows, numbers within a relative 1e-6 (money and hours computed in floating point). */
@@ -107,7 +119,9 @@ export function rowsMatch(actual: unknown, expected: unknown): boolean {
   }
   if (actual && expected && typeof actual === 'object' && typeof expected === 'object') {
     const keys = new Set([...Object.keys(actual), ...Object.keys(expected)]);
-    return [...keys].every((key) => rowsMatch((actual as Record<string, unknown>)[key], (expected as Record<string, unknown>)[key]));
+    return [...keys].every((key) =>
+      rowsMatch((actual as Record<string, unknown>)[key], (expected as Record<string, unknown>)[key]),
+    );
   }
   return actual === expected;
 }

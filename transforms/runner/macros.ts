@@ -3,7 +3,7 @@
  * models share, e.g. how a CloudTrail identity resolves to a principal. The runner creates them in
  * the database before any model runs (and in every fixed-rows test database).
  */
-import { readFile, readdir } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { TransformError } from '../../lib/errors.js';

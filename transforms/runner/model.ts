@@ -4,14 +4,14 @@
  * Models live in `transforms/models/<layer>/`; the folder names the layer (staging, intermediate,
  * marts) and only marts are published as Parquet.
  */
-import { readFile, readdir } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { z } from 'zod';
 import { TransformError } from '../../lib/errors.js';
 import { assertIdentifier } from '../../lib/lake/duckdb.js';
-import { type TemplateReferences, findReferences } from './template.js';
+import { findReferences, type TemplateReferences } from './template.js';
 
 export const MODELS_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'models');
 
@@ -55,7 +55,8 @@ export async function loadModels(dir: string = MODELS_DIR): Promise<Model[]> {
   }
   const seen = new Set<string>();
   for (const model of models) {
-    if (seen.has(model.name)) throw new TransformError(`two models are named ${model.name}`, { context: { file: model.sqlFile } });
+    if (seen.has(model.name))
+      throw new TransformError(`two models are named ${model.name}`, { context: { file: model.sqlFile } });
     seen.add(model.name);
   }
   return models;

@@ -32,11 +32,15 @@ export function paramsFromConfig(config: MeshwatchConfig, now: Date): Map<string
 }
 
 /** Applies a fixed-rows test's overrides, keeping each parameter's type. */
-export function overrideParams(params: ReadonlyMap<string, ParamValue>, overrides: Record<string, unknown>): Map<string, ParamValue> {
+export function overrideParams(
+  params: ReadonlyMap<string, ParamValue>,
+  overrides: Record<string, unknown>,
+): Map<string, ParamValue> {
   const result = new Map(params);
   for (const [name, value] of Object.entries(overrides)) {
     const current = params.get(name);
-    if (!current) throw new TransformError(`unknown parameter ${name} in a test`, { hint: `known: ${[...params.keys()].join(', ')}` });
+    if (!current)
+      throw new TransformError(`unknown parameter ${name} in a test`, { hint: `known: ${[...params.keys()].join(', ')}` });
     const encoded = Array.isArray(value) ? JSON.stringify(value) : (value as string | number);
     result.set(name, { sqlType: current.sqlType, value: encoded });
   }

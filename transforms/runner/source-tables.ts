@@ -20,7 +20,10 @@ export async function existingRelations(db: Database): Promise<Set<string>> {
   return new Set(rows.map((row) => row.name));
 }
 
-export async function createSourceTables(db: Database, rowsFor: (source: SourceDefinition) => Promise<void> | undefined): Promise<SourceTableResult[]> {
+export async function createSourceTables(
+  db: Database,
+  rowsFor: (source: SourceDefinition) => Promise<void> | undefined,
+): Promise<SourceTableResult[]> {
   const relations = await existingRelations(db);
   const results: SourceTableResult[] = [];
   for (const source of SOURCES) {
@@ -60,16 +63,24 @@ export async function dropRelation(db: Database, name: string): Promise<void> {
   }
 }
 
-async function columnsOf(db: Database, relation: string): Promise<Set<string>> {
-  const rows = await db.all<{ column_name: string }>(`SELECT column_name FROM (DESCRIBE ${quoteIdentifier(relation)})`);
-  return new Set(rows.map((row) => row.column_name));
+async function columnsOf(db: Database, relation: string): Promise<Map<string, string>> {
+  const rows = await db.all<{ column_name: string; column_type: string }>(
+    `SELECT column_name, column_type FROM (DESCRIBE ${quoteIdentifier(relation)})`,
+  );
+  return new Map(rows.map((row) => [row.column_name, row.column_type]));
 }
 
-function castList(columns: SourceColumns, available: Set<string>): string {
+/**
+ * Each declared column, cast only when the dataset's type differs: a cast is not free (text → JSON
+ * parses every payload), and most datasets already have the declared types.
+ */
+function castList(columns: SourceColumns, available: Map<string, string>): string {
   return Object.entries(columns)
     .map(([name, type]) => {
       const column = quoteIdentifier(name);
-      return available.has(name) ? `TRY_CAST(${column} AS ${type}) AS ${column}` : `CAST(NULL AS ${type}) AS ${column}`;
+      const actual = available.get(name);
+      if (actual === undefined) return `CAST(NULL AS ${type}) AS ${column}`;
+      return actual === type ? column : `TRY_CAST(${column} AS ${type}) AS ${column}`;
     })
     .join(', ');
 }

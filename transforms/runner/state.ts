@@ -5,9 +5,8 @@
  */
 import { createHash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
-import { listFiles } from '../../lib/lake/atomic.js';
+import { listFiles, writeFileAtomic } from '../../lib/lake/atomic.js';
 import type { LakeLayout } from '../../lib/lake/layout.js';
-import { writeFileAtomic } from '../../lib/lake/atomic.js';
 import { listDatasets } from '../../lib/lake/views.js';
 import type { Model } from './model.js';
 

@@ -30,8 +30,38 @@ export async function answerSampleRequest(store: SampleApiStore, request: Sample
   const entry = findEntry(store.entries, request);
   if (!entry) return { kind: 'ok', body: {}, matched: false };
   if (request.operation === 'BatchGetQueryExecution') return answerBatchQueryExecutions(store, entry, request);
-  const pages = await servedPages(store, entry, request);
+  const pages = (await servedPages(store, entry, request)).map((page) => narrowPermissions(page, entry, request));
   return pageFor(pages, request.params[tokenKeyFor(request.service)], tokenKeyFor(request.service));
+}
+
+/** Resource keys each ListPermissions ResourceType filter keeps (as the real API filters). */
+const PERMISSION_RESOURCE_KEYS: Record<string, readonly string[]> = {
+  CATALOG: ['Catalog'],
+  DATABASE: ['Database'],
+  TABLE: ['Table', 'TableWithColumns'],
+  DATA_LOCATION: ['DataLocation'],
+  LF_TAG: ['LFTag'],
+  LF_TAG_POLICY: ['LFTagPolicy'],
+  LF_TAG_POLICY_DATABASE: ['LFTagPolicy'],
+  LF_TAG_POLICY_TABLE: ['LFTagPolicy'],
+};
+
+/** A typed ListPermissions request answered from an untyped recording keeps only that type's grants. */
+function narrowPermissions(page: ResponseBody, entry: ManifestEntry, request: SampleRequest): ResponseBody {
+  const resourceType = request.params.ResourceType;
+  if (request.operation !== 'ListPermissions' || typeof resourceType !== 'string' || entry.request.ResourceType) return page;
+  const keys = PERMISSION_RESOURCE_KEYS[resourceType] ?? [];
+  const policyType = resourceType.startsWith('LF_TAG_POLICY_') ? resourceType.slice('LF_TAG_POLICY_'.length) : undefined;
+  const grants =
+    (page.PrincipalResourcePermissions as { Resource?: Record<string, { ResourceType?: string }> }[] | undefined) ?? [];
+  return {
+    ...page,
+    PrincipalResourcePermissions: grants.filter((grant) =>
+      keys.some(
+        (key) => grant.Resource?.[key] !== undefined && (!policyType || grant.Resource[key]?.ResourceType === policyType),
+      ),
+    ),
+  };
 }
 
 function findEntry(entries: readonly ManifestEntry[], request: SampleRequest): ManifestEntry | undefined {

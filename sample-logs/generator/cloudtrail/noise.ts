@@ -241,7 +241,8 @@ export function companionNoise(
     const window = Math.floor(time / (5 * MINUTE));
     if (window === lastWindow) continue;
     lastWindow = window;
-    const count = rng.int(1, 3) * options.scale;
+    // Not multiplied by --scale: more people already mean more planned windows, each with its companions.
+    const count = rng.int(1, 3);
     for (let index = 0; index < count; index++) {
       const atMs = Math.max(window * 5 * MINUTE, time - rng.int(0, 20_000));
       out.push({ atMs, record: rng.pick(REGIONAL)({ account, region, atMs, rng, actor: rng.pick(actors) }) });

@@ -13,9 +13,11 @@ import type { PlannedQuery } from '../plan/queries.js';
 import { Rng } from '../prng.js';
 import { compactMinute, DAY, day, iso, MINUTE } from '../time.js';
 import { DigestSigner, type LogFileEntry, sha256Hex } from './digest.js';
+import { catalogWriteRecord } from './glue-events.js';
 import { companionNoise, noiseRecords } from './noise.js';
-import { catalogWriteRecord, queryRecords, type RoutedRecord } from './planned-events.js';
+import { queryRecords } from './query-events.js';
 import type { CloudTrailRecord } from './record.js';
+import type { RoutedRecord } from './routed.js';
 
 export interface TrailPlants {
   /** Account × region × day with no log object at all. */
@@ -104,15 +106,19 @@ class TrailWriter {
     this.write(key, gzipSync(json, GZIP));
     this.summary.objects++;
     this.summary.events += records.length;
-    const times = records
-      .map((record) => record.eventTime)
-      .filter((time): time is string => typeof time === 'string')
-      .sort();
+    let oldest: string | null = null;
+    let newest: string | null = null;
+    for (const record of records) {
+      const time = record.eventTime;
+      if (typeof time !== 'string') continue;
+      if (oldest === null || time < oldest) oldest = time;
+      if (newest === null || time > newest) newest = time;
+    }
     return {
       s3Object: key,
       hashValue: sha256Hex(json),
-      oldestEventTime: times[0] ?? iso(keyMs),
-      newestEventTime: times[times.length - 1] ?? iso(keyMs),
+      oldestEventTime: oldest ?? iso(keyMs),
+      newestEventTime: newest ?? iso(keyMs),
     };
   }
 

@@ -17,6 +17,8 @@ export interface AccessTruth {
   /** The IAM role or user ARN (what Lake Formation grants name). */
   principal_iam_arn: string;
   principal_kind: 'human' | 'service';
+  /** The human behind the access (SSO user or IAM user name); null for services. */
+  human_name: string | null;
   account_id: string;
   consumer_domain: string;
   workgroup: string;
@@ -82,6 +84,7 @@ export function accessTruth(queries: readonly PlannedQuery[]): AccessTruth[] {
         principal_arn: callerArn(query.actor),
         principal_iam_arn: iamArn(query.actor),
         principal_kind: principalKind(query.actor),
+        human_name: principalKind(query.actor) === 'human' ? principalName(query.actor) : null,
         account_id: query.actor.accountId,
         consumer_domain: accountById(query.actor.accountId).domain,
         workgroup: query.workgroup,

@@ -1,6 +1,6 @@
 /** Assembles truth.json: every planted fact, computed with the rules in transforms/DEFINITIONS.md. */
 import { callerArn } from '../actors.js';
-import type { RoutedRecord } from '../cloudtrail/planned-events.js';
+import type { RoutedRecord } from '../cloudtrail/routed.js';
 import type { TrailPlants, TrailSummary } from '../cloudtrail/write-trail.js';
 import { SETTINGS_CHANGE } from '../grants.js';
 import type { CostRow } from '../plan/costs.js';

@@ -3,7 +3,7 @@
  * the most specific kind first, severity, and who changed it from the CloudTrail events.
  */
 
-import type { RoutedRecord } from '../cloudtrail/planned-events.js';
+import type { RoutedRecord } from '../cloudtrail/routed.js';
 import {
   actualGrants,
   canonicalResource,

@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { lakeDirFrom } from '../../../infra/runner/entrypoint.js';
+import { lakeDirFrom, runWithLake } from '../../../infra/runner/entrypoint.js';
 import { folderObjectStore, planSync, pull, push, SYNC_MANIFEST_KEY } from '../../../infra/runner/lake-sync.js';
 import type { ObjectStore } from '../../../infra/runner/object-store.js';
 import { parseS3Url } from '../../../infra/runner/object-store.js';
@@ -112,5 +112,33 @@ describe('runner arguments', () => {
     expect(parseS3Url('s3://nimbuscart-meshwatch-lake/')).toEqual({ bucket: 'nimbuscart-meshwatch-lake', prefix: '' });
     expect(parseS3Url('s3://bucket-1/lake')).toEqual({ bucket: 'bucket-1', prefix: 'lake/' });
     expect(() => parseS3Url('https://bucket-1/lake')).toThrow(/not an S3 URL/);
+  });
+});
+
+describe('runWithLake', () => {
+  it('pulls the lake before meshwatch runs and pushes it and the built site after', async () => {
+    // Prepare: the "bucket" holds a lake from an earlier run; the task's disk is empty.
+    const lakeStore = folderObjectStore(bucket);
+    await push(lakeStore, lake);
+    await writeLakeFile(lake, 'site/index.html', '<h1>meshwatch</h1>');
+    await push(lakeStore, lake);
+    const taskDisk = join(root, 'task-disk');
+    const siteBucket = join(root, 'site-bucket');
+    const lines: string[] = [];
+
+    // Act: `meshwatch --help` stands in for the scheduled command (exit 0, touches nothing).
+    const code = await runWithLake(['--lake', taskDisk, '--help'], {
+      lakeUrl: 's3://lake-bucket/',
+      siteUrl: 's3://site-bucket/',
+      storeFor: (url) => folderObjectStore(url.includes('site') ? siteBucket : bucket),
+      report: (line) => lines.push(line),
+    });
+
+    // Assess
+    expect(code).toBe(0);
+    expect(await readFile(join(taskDisk, 'meshwatch.duckdb'), 'utf8')).toBe('database-v1');
+    expect(await readFile(join(siteBucket, 'index.html'), 'utf8')).toBe('<h1>meshwatch</h1>');
+    expect(lines[0]).toMatch(/3 copied, 0 removed, 0 unchanged$/);
+    expect(lines[1]).toMatch(/0 copied, 0 removed, 3 unchanged$/);
   });
 });

@@ -55,6 +55,44 @@ describe('sample API router', () => {
     });
   });
 
+  it('answers a typed ListPermissions from an untyped recording with that type only', async () => {
+    const dir = await writeApiFixture([
+      {
+        service: 'lakeformation',
+        operation: 'ListPermissions',
+        account: '311111111111',
+        pages: [
+          {
+            PrincipalResourcePermissions: [
+              { Resource: { Table: { DatabaseName: 'd', Name: 't' } } },
+              { Resource: { LFTag: { TagKey: 'k', TagValues: ['v'] } } },
+              { Resource: { LFTagPolicy: { ResourceType: 'TABLE', Expression: [] } } },
+            ],
+          },
+        ],
+      },
+    ]);
+    const lf = await openSampleApiStore(dir);
+    const typed = (ResourceType: string) =>
+      answerSampleRequest(lf, {
+        service: 'lakeformation',
+        operation: 'ListPermissions',
+        account: '311111111111',
+        region: 'us-east-1',
+        params: { ResourceType },
+      });
+    const keysOf = async (type: string) => {
+      const answer = await typed(type);
+      return answer.kind === 'ok'
+        ? (answer.body.PrincipalResourcePermissions as { Resource: object }[]).map((grant) => Object.keys(grant.Resource)[0])
+        : [];
+    };
+    expect(await keysOf('LF_TAG')).toEqual(['LFTag']);
+    expect(await keysOf('LF_TAG_POLICY_TABLE')).toEqual(['LFTagPolicy']);
+    expect(await keysOf('LF_TAG_POLICY_DATABASE')).toEqual([]);
+    await rm(dir, { recursive: true, force: true });
+  });
+
   it('compares lists of plain values as sets and everything else exactly', () => {
     expect(deepEqual(['UnblendedCost', 'AmortizedCost'], ['AmortizedCost', 'UnblendedCost'])).toBe(true);
     expect(deepEqual([{ Key: 'A' }, { Key: 'B' }], [{ Key: 'B' }, { Key: 'A' }])).toBe(false);

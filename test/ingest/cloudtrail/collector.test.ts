@@ -38,7 +38,9 @@ describe('the cloudtrail collector on a local trail', () => {
         record({ eventID: undefined, eventName: 'NoId' }),
       ],
     });
-    await writeObject(trail, redelivery, { Records: [record({ eventID: 'e-1', addendum: { reason: 'UPDATED_DATA' }, errorCode: null })] });
+    await writeObject(trail, redelivery, {
+      Records: [record({ eventID: 'e-1', addendum: { reason: 'UPDATED_DATA' }, errorCode: null })],
+    });
     const good = gzipSync(JSON.stringify({ Records: [record({ eventID: 'e-9' })] }));
     await writeObject(trail, truncated, good.subarray(0, good.length - 12));
     await writeObject(trail, notJson, gzipSync('this is not json'));
@@ -49,11 +51,30 @@ describe('the cloudtrail collector on a local trail', () => {
     const result = await collectCloudtrail(ctx, {});
 
     // Assess
-    const rows = await readDataset(ctx.layout.root, 'event_id, error_code, addendum_reason, source_object, event_date, account_id, delivered_at');
+    const rows = await readDataset(
+      ctx.layout.root,
+      'event_id, error_code, addendum_reason, source_object, event_date, account_id, delivered_at',
+    );
     expect(rows).toEqual([
-      { event_id: 'e-1', error_code: null, addendum_reason: 'UPDATED_DATA', source_object: redelivery, event_date: '2026-10-01', account_id: SALES, delivered_at: '2026-10-01T14:00:00.000Z' },
+      {
+        event_id: 'e-1',
+        error_code: null,
+        addendum_reason: 'UPDATED_DATA',
+        source_object: redelivery,
+        event_date: '2026-10-01',
+        account_id: SALES,
+        delivered_at: '2026-10-01T14:00:00.000Z',
+      },
       // Partitioned by its eventTime (the previous day), not by the key's day.
-      { event_id: 'e-2', error_code: null, addendum_reason: null, source_object: first, event_date: '2026-09-30', account_id: SALES, delivered_at: '2026-10-01T10:05:00.000Z' },
+      {
+        event_id: 'e-2',
+        error_code: null,
+        addendum_reason: null,
+        source_object: first,
+        event_date: '2026-09-30',
+        account_id: SALES,
+        delivered_at: '2026-10-01T10:05:00.000Z',
+      },
     ]);
     const quarantine = await readQuarantine(ctx.layout.root);
     expect(quarantine.map((entry) => [entry.key, entry.reason]).sort()).toEqual(
@@ -65,10 +86,18 @@ describe('the cloudtrail collector on a local trail', () => {
       ].sort(),
     );
     const kept = quarantine.find((entry) => entry.reason === 'truncated_gzip') as { bytes_file: string };
-    expect(await readFile(join(ctx.layout.quarantinePath('cloudtrail'), kept.bytes_file))).toEqual(good.subarray(0, good.length - 12));
-    expect(JSON.parse((quarantine.find((entry) => entry.reason === 'record_missing_fields') as { record: string }).record).eventName).toBe('NoId');
+    expect(await readFile(join(ctx.layout.quarantinePath('cloudtrail'), kept.bytes_file))).toEqual(
+      good.subarray(0, good.length - 12),
+    );
+    expect(
+      JSON.parse((quarantine.find((entry) => entry.reason === 'record_missing_fields') as { record: string }).record).eventName,
+    ).toBe('NoId');
 
-    const objects = await readDataset(ctx.layout.root, 'object_key, records, written, quarantined, duplicates, status', 'cloudtrail_objects');
+    const objects = await readDataset(
+      ctx.layout.root,
+      'object_key, records, written, quarantined, duplicates, status',
+      'cloudtrail_objects',
+    );
     expect(objects).toEqual(
       [
         { object_key: first, records: 3, written: 1, quarantined: 1, duplicates: 1, status: 'ok' },
@@ -133,9 +162,15 @@ describe('the cloudtrail collector on a local trail', () => {
     const dir = await tempDir('filters');
     const trail = join(dir, 'trail');
     await writeObject(trail, logKey(SALES, 'us-east-1', '20261001T1005Z'), { Records: [record({ eventID: 'f-1' })] });
-    await writeObject(trail, logKey(SALES, 'us-east-1', '20261010T1005Z'), { Records: [record({ eventID: 'f-2', eventTime: '2026-10-10T10:00:00Z' })] });
-    await writeObject(trail, logKey(SALES, 'eu-west-1', '20261010T1005Z'), { Records: [record({ eventID: 'f-3', eventTime: '2026-10-10T10:00:00Z' })] });
-    await writeObject(trail, logKey(ANALYTICS, 'us-east-1', '20261010T1005Z'), { Records: [record({ eventID: 'f-4', eventTime: '2026-10-10T10:00:00Z' })] });
+    await writeObject(trail, logKey(SALES, 'us-east-1', '20261010T1005Z'), {
+      Records: [record({ eventID: 'f-2', eventTime: '2026-10-10T10:00:00Z' })],
+    });
+    await writeObject(trail, logKey(SALES, 'eu-west-1', '20261010T1005Z'), {
+      Records: [record({ eventID: 'f-3', eventTime: '2026-10-10T10:00:00Z' })],
+    });
+    await writeObject(trail, logKey(ANALYTICS, 'us-east-1', '20261010T1005Z'), {
+      Records: [record({ eventID: 'f-4', eventTime: '2026-10-10T10:00:00Z' })],
+    });
     const ctx = contextFor(dir, { path: trail });
 
     // Act

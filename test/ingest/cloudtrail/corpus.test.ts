@@ -41,7 +41,8 @@ async function recordsIn(path: string): Promise<unknown[] | null> {
   }
   const document = JSON.parse(text) as Record<string, unknown>;
   if (Array.isArray(document.Records)) return document.Records;
-  if (Array.isArray(document.Events)) return (document.Events as { CloudTrailEvent: string }[]).map((event) => JSON.parse(event.CloudTrailEvent));
+  if (Array.isArray(document.Events))
+    return (document.Events as { CloudTrailEvent: string }[]).map((event) => JSON.parse(event.CloudTrailEvent));
   if ('eventVersion' in document || 'eventID' in document) return [document];
   return null;
 }
@@ -121,7 +122,9 @@ describe.skipIf(!present)('the CloudTrail record parser on the real-record corpu
     expect(read?.rows).toBe(normalised);
     expect(read?.lf).toBeGreaterThanOrEqual(8);
     // Records without an eventID are real (documentation fragments, digest examples): quarantined with that reason.
-    expect([...reasons.keys()].every((reason) => ['record_missing_fields', 'invalid_event_time', 'not_an_object'].includes(reason))).toBe(true);
+    expect(
+      [...reasons.keys()].every((reason) => ['record_missing_fields', 'invalid_event_time', 'not_an_object'].includes(reason)),
+    ).toBe(true);
     console.info(`corpus: ${total} records = ${normalised} normalised + ${quarantined} quarantined`, Object.fromEntries(reasons));
   });
 });

@@ -32,13 +32,13 @@ function startCollect(config: string): { child: ChildProcess; done: Promise<numb
 }
 
 /** Kills the run when `when` resolves (or lets it finish first). Returns true when it was killed. */
-async function killWhen(config: string, when: (child: ChildProcess) => Promise<void>): Promise<boolean> {
+async function killWhen(config: string, when: () => Promise<unknown>): Promise<boolean> {
   const run = startCollect(config);
   let finished = false;
   void run.done.then(() => {
     finished = true;
   });
-  await Promise.race([when(run.child), run.done]);
+  await Promise.race([when(), run.done]);
   if (!finished) run.child.kill('SIGKILL');
   const code = await run.done;
   return code === null;
@@ -84,10 +84,15 @@ async function untilPublished(lake: string, times: number, timeoutMs = 30_000): 
 
 async function snapshot(lake: string) {
   return {
-    rows: await readDataset(lake, 'event_id, source_object, event_time, event_date, account_id, md5(CAST(record AS VARCHAR)) AS record_md5'),
+    rows: await readDataset(
+      lake,
+      'event_id, source_object, event_time, event_date, account_id, md5(CAST(record AS VARCHAR)) AS record_md5',
+    ),
     objects: await readDataset(lake, '* EXCLUDE (ingested_at)', 'cloudtrail_objects'),
     quarantine: (await readQuarantine(lake)).map((entry) => `${entry.key}|${entry.reason}|${entry.record_index ?? ''}`).sort(),
-    leftovers: existsSync(join(lake, '_tmp')) ? (await readdir(join(lake, '_tmp'))).filter((name) => name.startsWith('cloudtrail-')) : [],
+    leftovers: existsSync(join(lake, '_tmp'))
+      ? (await readdir(join(lake, '_tmp'))).filter((name) => name.startsWith('cloudtrail-'))
+      : [],
   };
 }
 
@@ -96,14 +101,25 @@ describe('cloudtrail collect under kill -9', () => {
     // Prepare: 11,520 records in 144 objects, a re-delivered event and a bad object; batches of ~400 rows.
     const dir = await tempDir('crash');
     const trail = join(dir, 'trail');
-    await writeSyntheticTrail({ root: trail, days: 3, objectsPerDay: 12, recordsPerObject: 80, regions: ['us-east-1', 'eu-west-1'], seed: 11 });
+    await writeSyntheticTrail({
+      root: trail,
+      days: 3,
+      objectsPerDay: 12,
+      recordsPerObject: 80,
+      regions: ['us-east-1', 'eu-west-1'],
+      seed: 11,
+    });
     await writeObject(trail, logKey('311111111111', 'us-east-1', '20261002T2330Z', 'REDELIVERYREDEL1'), {
       Records: [record({ eventID: 'dup-1' }), record({ eventID: undefined })],
     });
     await writeObject(trail, logKey('311111111111', 'us-east-1', '20261003T0130Z', 'REDELIVERYREDEL2'), {
       Records: [record({ eventID: 'dup-1', addendum: { reason: 'UPDATED_DATA' } })],
     });
-    await writeObject(trail, logKey('411111111111', 'us-east-1', '20261002T0130Z', 'NOTJSONNOTJSON01'), new TextEncoder().encode('garbage'));
+    await writeObject(
+      trail,
+      logKey('411111111111', 'us-east-1', '20261002T0130Z', 'NOTJSONNOTJSON01'),
+      new TextEncoder().encode('garbage'),
+    );
     const settings = { path: trail, batch_rows: 400, workers: 2 };
     const cleanDir = await tempDir('crash-clean');
     const crashDir = await tempDir('crash-killed');

@@ -55,7 +55,10 @@ async function writeDigest(trail: string, privateKey: KeyObject, spec: DigestSpe
   const toSign = `${spec.end}\n${BUCKET}/${key}\n${createHash('sha256').update(content).digest('hex')}\n${spec.previous?.signature ?? 'null'}`;
   const signature = sign('sha256', Buffer.from(toSign), privateKey).toString('hex');
   await writeObject(trail, key, gzipSync(content));
-  await writeFile(join(trail, `${key}.s3meta.json`), JSON.stringify({ Metadata: { signature, 'signature-algorithm': 'SHA256withRSA' } }));
+  await writeFile(
+    join(trail, `${key}.s3meta.json`),
+    JSON.stringify({ Metadata: { signature, 'signature-algorithm': 'SHA256withRSA' } }),
+  );
   return { key, signature };
 }
 
@@ -90,9 +93,15 @@ describe('log-file integrity validation', () => {
       { object_key: changed.key, status: 'ok', verification: 'mismatch' },
       { object_key: gone.key, status: 'missing', verification: 'missing' },
     ]);
-    expect(result.notes[1]).toBe('integrity: 1 verified, 0 unverified, 1 mismatch, 1 missing (2 new digests, 0 invalid, 0 chain breaks)');
-    expect(ctx.lines.some((line) => line.startsWith('warning:') && line.includes('MISSING') && line.includes(gone.key))).toBe(true);
-    expect(ctx.lines.some((line) => line.startsWith('warning:') && line.includes('mismatch') && line.includes(changed.key))).toBe(true);
+    expect(result.notes[1]).toBe(
+      'integrity: 1 verified, 0 unverified, 1 mismatch, 1 missing (2 new digests, 0 invalid, 0 chain breaks)',
+    );
+    expect(ctx.lines.some((line) => line.startsWith('warning:') && line.includes('MISSING') && line.includes(gone.key))).toBe(
+      true,
+    );
+    expect(ctx.lines.some((line) => line.startsWith('warning:') && line.includes('mismatch') && line.includes(changed.key))).toBe(
+      true,
+    );
   });
 
   it('verifies objects read by an earlier run when their digest arrives later, and flags a broken chain', async () => {
@@ -128,7 +137,14 @@ describe('checkDigest', () => {
     const { publicKeysJson } = keyPair();
     const other = keyPair();
     const key = digestKey('2026-10-01T11:00:00Z');
-    const content = JSON.stringify({ digestEndTime: '2026-10-01T11:00:00Z', digestS3Bucket: BUCKET, digestS3Object: key, digestPublicKeyFingerprint: FINGERPRINT, previousDigestSignature: null, logFiles: [] });
+    const content = JSON.stringify({
+      digestEndTime: '2026-10-01T11:00:00Z',
+      digestS3Bucket: BUCKET,
+      digestS3Object: key,
+      digestPublicKeyFingerprint: FINGERPRINT,
+      previousDigestSignature: null,
+      logFiles: [],
+    });
     const toSign = `2026-10-01T11:00:00Z\n${BUCKET}/${key}\n${createHash('sha256').update(content).digest('hex')}\nnull`;
     const forged = sign('sha256', Buffer.from(toSign), other.privateKey).toString('hex');
     const keys = publicKeysFrom(publicKeysJson);

@@ -5,9 +5,9 @@ import { dirname, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { parseConfig } from '../../../lib/config/load.js';
 import { createContext, type RunContext } from '../../../lib/context.js';
+import { listFiles } from '../../../lib/lake/atomic.js';
 import { openDatabase, quoteLiteral } from '../../../lib/lake/duckdb.js';
 import { createMemoryLogger } from '../../../lib/log.js';
-import { listFiles } from '../../../lib/lake/atomic.js';
 
 export const ORG = 'o-n1mbusc4rt';
 export const REPO_ROOT = join(import.meta.dirname, '../../..');
@@ -68,7 +68,8 @@ export async function readDataset(lake: string, columns = '*', dataset = 'cloudt
   if (files.length === 0) return [];
   const db = await openDatabase(':memory:');
   try {
-    const hive = dataset === 'cloudtrail' ? ", hive_partitioning = true, hive_types = {'event_date': DATE, 'account_id': VARCHAR}" : '';
+    const hive =
+      dataset === 'cloudtrail' ? ", hive_partitioning = true, hive_types = {'event_date': DATE, 'account_id': VARCHAR}" : '';
     const order = dataset === 'cloudtrail' ? 'event_id, source_object' : 'object_key';
     return await db.all(`SELECT ${columns} FROM read_parquet([${files.map(quoteLiteral).join(', ')}]${hive}) ORDER BY ${order}`);
   } finally {

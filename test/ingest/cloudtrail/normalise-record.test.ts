@@ -1,13 +1,23 @@
 import { describe, expect, it } from 'vitest';
 import { CLOUDTRAIL_COLUMN_NAMES } from '../../../ingest/cloudtrail/columns.js';
-import { isRecordProblem, normaliseRecord, sessionNameOf, toBoolean, toUtcTimestamp } from '../../../ingest/cloudtrail/normalise-record.js';
+import {
+  isRecordProblem,
+  normaliseRecord,
+  sessionNameOf,
+  toBoolean,
+  toUtcTimestamp,
+} from '../../../ingest/cloudtrail/normalise-record.js';
 import { record } from './helpers.js';
 
-const origin = { sourceObject: 'AWSLogs/o-x/311111111111/CloudTrail/us-east-1/2026/10/01/k.json.gz', deliveredAt: '2026-10-01 10:05:00', keyAccountId: '311111111111' };
+const origin = {
+  sourceObject: 'AWSLogs/o-x/311111111111/CloudTrail/us-east-1/2026/10/01/k.json.gz',
+  deliveredAt: '2026-10-01 10:05:00',
+  keyAccountId: '311111111111',
+};
 
 function asObject(row: unknown): Record<string, unknown> {
-  expect(Array.isArray(row)).toBe(true);
-  return Object.fromEntries(CLOUDTRAIL_COLUMN_NAMES.map((name, index) => [name, (row as unknown[])[index]]));
+  expect(isRecordProblem(row as never)).toBe(false);
+  return row as Record<string, unknown>;
 }
 
 describe('normaliseRecord', () => {
@@ -21,7 +31,11 @@ describe('normaliseRecord', () => {
         accountId: '411111111111',
         accessKeyId: 'ASIAEXAMPLE',
         sessionContext: {
-          sessionIssuer: { type: 'Role', arn: 'arn:aws:iam::411111111111:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_DataAnalyst_0123456789abcdef', userName: 'AWSReservedSSO_DataAnalyst_0123456789abcdef' },
+          sessionIssuer: {
+            type: 'Role',
+            arn: 'arn:aws:iam::411111111111:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_DataAnalyst_0123456789abcdef',
+            userName: 'AWSReservedSSO_DataAnalyst_0123456789abcdef',
+          },
           attributes: { creationDate: '2026-10-01T09:00:00Z', mfaAuthenticated: 'true' },
         },
         onBehalfOf: { userId: 'u-123', identityStoreArn: 'arn:aws:identitystore::411111111111:identitystore/d-1' },
@@ -54,15 +68,17 @@ describe('normaliseRecord', () => {
       management_event: false,
       addendum_reason: 'DELIVERY_DELAY',
       shared_event_id: 'shared-1',
-      tls_details: '{"tlsVersion":"TLSv1.3"}',
-      request_parameters: '{"databaseName":"sales_db","name":"orders"}',
+      tls_details: { tlsVersion: 'TLSv1.3' },
+      request_parameters: { databaseName: 'sales_db', name: 'orders' },
       response_elements: null,
       source_object: origin.sourceObject,
       delivered_at: '2026-10-01 10:05:00',
       event_date: '2026-10-01',
       account_id: '311111111111',
     });
-    expect(JSON.parse(row.record as string)).toEqual(input);
+    expect(row.record).toBe(input);
+    // The row's keys are the dataset's columns, in order: the spool line is the row itself.
+    expect(Object.keys(row)).toEqual(CLOUDTRAIL_COLUMN_NAMES);
   });
 
   it('partitions by the key account when the recipient account is not a real id', () => {

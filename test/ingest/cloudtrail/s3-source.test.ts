@@ -27,7 +27,9 @@ beforeAll(async () => {
   trail = join(await tempDir('s3'), 'bucket');
   const contents: Record<string, string> = {};
   for (const [name, key] of Object.entries(keys)) {
-    contents[key] = JSON.stringify({ Records: [record({ eventID: `s3-${name}`, recipientAccountId: key.includes(ANALYTICS) ? ANALYTICS : SALES })] });
+    contents[key] = JSON.stringify({
+      Records: [record({ eventID: `s3-${name}`, recipientAccountId: key.includes(ANALYTICS) ? ANALYTICS : SALES })],
+    });
     await writeObject(trail, `trail/${key}`, gzipSync(contents[key] as string));
   }
   // A signed digest for the two sales objects, its signature in S3 user metadata (a sidecar the fake serves).
@@ -41,7 +43,9 @@ beforeAll(async () => {
     previousDigestSignature: null,
     logFiles: [keys.sales1, keys.sales2].map((key) => ({
       s3Object: `trail/${key}`,
-      hashValue: createHash('sha256').update(contents[key] as string).digest('hex'),
+      hashValue: createHash('sha256')
+        .update(contents[key] as string)
+        .digest('hex'),
     })),
   });
   const toSign = `2026-10-01T11:00:00Z\norg-trail/trail/${digestKey}\n${createHash('sha256').update(digest).digest('hex')}\nnull`;
@@ -52,7 +56,9 @@ beforeAll(async () => {
   );
   await writeFile(
     join(trail, 'trail', 'public-keys.json'),
-    JSON.stringify({ PublicKeyList: [{ Fingerprint: 'fp1', Value: publicKey.export({ format: 'der', type: 'pkcs1' }).toString('base64') }] }),
+    JSON.stringify({
+      PublicKeyList: [{ Fingerprint: 'fp1', Value: publicKey.export({ format: 'der', type: 'pkcs1' }).toString('base64') }],
+    }),
   );
   fake = await startFakeAws({ buckets: { 'org-trail': trail } });
   process.env.AWS_ACCESS_KEY_ID = 'AKIAFAKEDUMMYKEY0000';
@@ -117,11 +123,13 @@ describe('the cloudtrail collector on an S3 bucket', () => {
     expect(prefixes.some((prefix) => prefix.includes('/2026/10/05/'))).toBe(false);
     expect(gets).toBeGreaterThanOrEqual(3);
     const objects = await readDataset(ctx.layout.root, 'object_key, verification', 'cloudtrail_objects');
-    expect(objects).toEqual([
-      { object_key: keys.sales1, verification: 'verified' },
-      { object_key: keys.sales2, verification: 'verified' },
-      { object_key: keys.analytics, verification: 'unverified' },
-    ].sort((a, b) => (a.object_key < b.object_key ? -1 : 1)));
+    expect(objects).toEqual(
+      [
+        { object_key: keys.sales1, verification: 'verified' },
+        { object_key: keys.sales2, verification: 'verified' },
+        { object_key: keys.analytics, verification: 'unverified' },
+      ].sort((a, b) => (a.object_key < b.object_key ? -1 : 1)),
+    );
     expect(result.notes[0]).toContain('3 new objects of 3 listed');
     expect(rerun.notes[0]).toContain('0 new objects of 3 listed');
     expect(fake.requestsFor('GetObject')).toEqual([]);

@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -48,8 +48,8 @@ describe('collectContracts', () => {
     expect(result.outputs[0]?.rows).toBe(1);
     expect(result.warnings).toBe(3);
     const reasons = await Promise.all(
-      (await readdir(ctx.layout.quarantinePath('contracts'))).map(async (name) =>
-        JSON.parse(await readFile(ctx.layout.quarantinePath('contracts', name), 'utf8')).reason as string,
+      (await readdir(ctx.layout.quarantinePath('contracts'))).map(
+        async (name) => JSON.parse(await readFile(ctx.layout.quarantinePath('contracts', name), 'utf8')).reason as string,
       ),
     );
     expect(reasons).toHaveLength(3);
@@ -62,9 +62,20 @@ describe('collectContracts', () => {
     );
     const db = await openDatabase();
     try {
-      const rows = await db.all(`SELECT product, table_fqn, account_id, owner_team, warn_lag_hours, max_lag_hours, cadence, partition_key FROM read_parquet('${ctx.layout.datasetDir('data_contracts')}/*.parquet')`);
+      const rows = await db.all(
+        `SELECT product, table_fqn, account_id, owner_team, warn_lag_hours, max_lag_hours, cadence, partition_key FROM read_parquet('${ctx.layout.datasetDir('data_contracts')}/*.parquet')`,
+      );
       expect(rows).toEqual([
-        { product: 'sales.orders', table_fqn: 'sales_db.orders', account_id: '311111111111', owner_team: 'sales-data', warn_lag_hours: 26, max_lag_hours: 30, cadence: 'daily', partition_key: 'dt' },
+        {
+          product: 'sales.orders',
+          table_fqn: 'sales_db.orders',
+          account_id: '311111111111',
+          owner_team: 'sales-data',
+          warn_lag_hours: 26,
+          max_lag_hours: 30,
+          cadence: 'daily',
+          partition_key: 'dt',
+        },
       ]);
     } finally {
       db.close();

@@ -44,14 +44,33 @@ const SHOW = {
               catalog_id: '200000000003',
               principal: 'arn:aws:iam::422222222222:role/ds',
               permissions: ['SELECT'],
-              lf_tag_policy: [{ resource_type: 'TABLE', expression: [{ key: 'sensitivity', values: ['pii', 'internal'] }, { key: 'domain', values: ['sales'] }] }],
+              lf_tag_policy: [
+                {
+                  resource_type: 'TABLE',
+                  expression: [
+                    { key: 'sensitivity', values: ['pii', 'internal'] },
+                    { key: 'domain', values: ['sales'] },
+                  ],
+                },
+              ],
             }),
             grant('module.governance.aws_lakeformation_permissions.columns', {
               principal: '422222222222',
               permissions: ['SELECT'],
-              table_with_columns: [{ database_name: 'sales_db', name: 'customers', column_names: [], excluded_column_names: ['phone', 'email'], wildcard: true }],
+              table_with_columns: [
+                {
+                  database_name: 'sales_db',
+                  name: 'customers',
+                  column_names: [],
+                  excluded_column_names: ['phone', 'email'],
+                  wildcard: true,
+                },
+              ],
             }),
-            grant('module.governance.aws_lakeformation_permissions.broken', { principal: '422222222222', permissions: ['SELECT'] }),
+            grant('module.governance.aws_lakeformation_permissions.broken', {
+              principal: '422222222222',
+              permissions: ['SELECT'],
+            }),
           ],
         },
       ],
@@ -66,11 +85,31 @@ describe('parseTerraformShow', () => {
     // Assess
     expect(parsed.grants.map((g) => [g.address, g.account_id, g.principal, g.resource, g.permissions])).toEqual([
       ['aws_lakeformation_permissions.orders', '311111111111', '411111111111', 'table:sales_db.orders', ['DESCRIBE', 'SELECT']],
-      ['aws_lakeformation_permissions.all_tables', '311111111111', 'arn:aws:iam::411111111111:role/bi', 'table:sales_db.*', ['SELECT']],
-      ['module.governance.aws_lakeformation_permissions.pii_policy', '200000000003', 'arn:aws:iam::422222222222:role/ds', 'lftag-policy:TABLE:domain=sales;sensitivity=internal|pii', ['SELECT']],
-      ['module.governance.aws_lakeformation_permissions.columns', '311111111111', '422222222222', 'columns:sales_db.customers(* except email,phone)', ['SELECT']],
+      [
+        'aws_lakeformation_permissions.all_tables',
+        '311111111111',
+        'arn:aws:iam::411111111111:role/bi',
+        'table:sales_db.*',
+        ['SELECT'],
+      ],
+      [
+        'module.governance.aws_lakeformation_permissions.pii_policy',
+        '200000000003',
+        'arn:aws:iam::422222222222:role/ds',
+        'lftag-policy:TABLE:domain=sales;sensitivity=internal|pii',
+        ['SELECT'],
+      ],
+      [
+        'module.governance.aws_lakeformation_permissions.columns',
+        '311111111111',
+        '422222222222',
+        'columns:sales_db.customers(* except email,phone)',
+        ['SELECT'],
+      ],
     ]);
-    expect(parsed.rejected).toEqual([{ address: 'module.governance.aws_lakeformation_permissions.broken', reason: expect.stringMatching(/no resource block/) }]);
+    expect(parsed.rejected).toEqual([
+      { address: 'module.governance.aws_lakeformation_permissions.broken', reason: expect.stringMatching(/no resource block/) },
+    ]);
   });
 
   it('rejects a document that is not terraform show -json output', () => {
@@ -93,16 +132,24 @@ describe('collectDeclaredGrants', () => {
     const result = await collectDeclaredGrants(ctx);
     const again = await collectDeclaredGrants(ctx);
     // Assess
-    expect(result.outputs).toEqual([{ name: 'declared_grants', rows: 4, path: expect.stringContaining('declared_grants.parquet') }]);
+    expect(result.outputs).toEqual([
+      { name: 'declared_grants', rows: 4, path: expect.stringContaining('declared_grants.parquet') },
+    ]);
     expect(result.warnings).toBe(2);
     expect(again.outputs[0]?.rows).toBe(4);
     const quarantined = await readdir(ctx.layout.quarantinePath('declared_grants'));
     expect(quarantined).toHaveLength(2);
     const db = await openDatabase();
     try {
-      const rows = await db.all(`SELECT address, resource, permissions FROM read_parquet('${ctx.layout.datasetDir('declared_grants')}/**/*.parquet') ORDER BY address`);
+      const rows = await db.all(
+        `SELECT address, resource, permissions FROM read_parquet('${ctx.layout.datasetDir('declared_grants')}/**/*.parquet') ORDER BY address`,
+      );
       expect(rows).toHaveLength(4);
-      expect(rows[0]).toEqual({ address: 'aws_lakeformation_permissions.all_tables', resource: 'table:sales_db.*', permissions: ['SELECT'] });
+      expect(rows[0]).toEqual({
+        address: 'aws_lakeformation_permissions.all_tables',
+        resource: 'table:sales_db.*',
+        permissions: ['SELECT'],
+      });
     } finally {
       db.close();
     }

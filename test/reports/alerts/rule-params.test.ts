@@ -25,7 +25,7 @@ describe('resolveRuleSettings', () => {
       lookback_days: 7,
       factor: 2,
       baseline_days: 7,
-      min_history_days: 3,
+      min_history_days: 7,
       min_cost_usd: 5,
     });
   });

@@ -113,8 +113,8 @@ describe('pii_new_reader', () => {
         read('bob', 'sales_db.customers', '2026-10-30T09:00:00', false),
       ],
     });
-    expect(statuses(result)).toEqual({ 'alice → sales_db.customers': 'alarm', 'bob → sales_db.customers': 'ok' });
-    const alice = result.get('alice → sales_db.customers')!;
+    expect(statuses(result)).toEqual({ 'alice@sales_db.customers': 'alarm', 'bob@sales_db.customers': 'ok' });
+    const alice = result.get('alice@sales_db.customers')!;
     expect(alice.domain).toBe('sales');
     // Routed to the producing domain's owner from the account map.
     expect(alice.owner).toBe('sales-oncall');
@@ -124,15 +124,16 @@ describe('pii_new_reader', () => {
   it('takes the lookback from the config override', async () => {
     const rows = { pii_access_history: [read('bob', 'sales_db.customers', '2026-10-02T09:00:00')] };
     const result = await evaluate('pii_new_reader', rows, { pii_new_reader: { lookback_days: 30 } });
-    expect(statuses(result)).toEqual({ 'bob → sales_db.customers': 'alarm' });
+    expect(statuses(result)).toEqual({ 'bob@sales_db.customers': 'alarm' });
   });
 });
 
 describe('pii_access_via_bypass', () => {
-  it('alarms on a PII table read through IAM_ALLOWED_PRINCIPALS, ok for tables read through grants', async () => {
-    const read = (table: string, path: string) => ({
-      event_time: '2026-10-20T10:00:00',
-      principal: 'carol',
+  it('alarms per reader of a PII table read through IAM_ALLOWED_PRINCIPALS, ok for readers through grants', async () => {
+    const read = (principal: string, table: string, path: string, at = '2026-10-20T10:00:00') => ({
+      event_time: at,
+      principal,
+      account_id: '411111111111',
       table_fqn: table,
       producer_account_id: '322222222222',
       producer_domain: 'marketing',
@@ -142,15 +143,19 @@ describe('pii_access_via_bypass', () => {
     });
     const result = await evaluate('pii_access_via_bypass', {
       pii_access_history: [
-        read('mkt_db.leads', 'iam_allowed_principals'),
-        read('mkt_db.leads', 'named_grant'),
-        read('mkt_db.optins', 'lf_tag_policy'),
+        read('carol', 'mkt_db.leads', 'iam_allowed_principals'),
+        read('carol', 'mkt_db.leads', 'named_grant'),
+        read('dave', 'mkt_db.leads', 'lf_tag_policy'),
+        read('erin', 'mkt_db.leads', 'iam_allowed_principals', '2026-09-01T00:00:00'),
       ],
     });
-    expect(statuses(result)).toEqual({ 'mkt_db.leads': 'alarm', 'mkt_db.optins': 'ok' });
-    expect(result.get('mkt_db.leads')!.severity).toBe('critical');
-    expect(result.get('mkt_db.leads')!.reason).toMatch(
-      /^1 read\(s\) of PII table mkt_db.leads went through IAM_ALLOWED_PRINCIPALS \(by carol/,
+    // erin's bypass read is older than the 30-day lookback.
+    expect(statuses(result)).toEqual({ 'carol@mkt_db.leads': 'alarm', 'dave@mkt_db.leads': 'ok' });
+    const carol = result.get('carol@mkt_db.leads')!;
+    expect(carol.severity).toBe('critical');
+    expect(carol.domain).toBe('marketing');
+    expect(carol.reason).toBe(
+      'carol read PII table mkt_db.leads through IAM_ALLOWED_PRINCIPALS 1 time(s), last at 2026-10-20T10:00Z (account 411111111111)',
     );
   });
 });
@@ -178,13 +183,13 @@ describe('grant_drift_detected', () => {
       ],
     });
     expect([...result.keys()].sort()).toEqual([
-      '311111111111 411111111111 table:sales_db.customers',
-      '311111111111 999999999999 table:sales_db.customers',
+      '311111111111|411111111111|table:sales_db.customers',
+      '311111111111|999999999999|table:sales_db.customers',
     ]);
-    const external = result.get('311111111111 999999999999 table:sales_db.customers')!;
+    const external = result.get('311111111111|999999999999|table:sales_db.customers')!;
     expect(external.severity).toBe('critical');
     expect(external.reason).toContain('GrantPermissions by mallory at 2026-10-12T08:00Z');
-    expect(result.get('311111111111 411111111111 table:sales_db.customers')!.severity).toBe('medium');
+    expect(result.get('311111111111|411111111111|table:sales_db.customers')!.severity).toBe('medium');
   });
 });
 
@@ -256,7 +261,7 @@ describe('athena_scan_spike', () => {
 
 describe('cost_anomaly_domain', () => {
   const cost = (date: string, usd: number, domain = 'sales') => ({ day: date, domain, cost_usd: usd });
-  const week = ['2026-10-18', '2026-10-19', '2026-10-20', '2026-10-21', '2026-10-22', '2026-10-23', '2026-10-24'];
+  const week = ['2026-10-21', '2026-10-22', '2026-10-23', '2026-10-24', '2026-10-25', '2026-10-26', '2026-10-27'];
 
   it('alarms above 2× the 7-day median and above 5 USD; small domains stay ok', async () => {
     const rows = [
@@ -271,9 +276,15 @@ describe('cost_anomaly_domain', () => {
   });
 
   it('ignores anomalies older than the lookback window', async () => {
-    const rows = [...week.map((date) => cost(date.replace('-10-', '-09-'), 10)), cost('2026-09-25', 40)];
+    const rows = [...week.map((date) => cost(date.replace('-10-', '-09-'), 10)), cost('2026-09-28', 40)];
     const result = await evaluate('cost_anomaly_domain', { cost_daily_domain: rows });
     expect(statuses(result)).toEqual({ sales: 'ok' });
+    const wider = await evaluate(
+      'cost_anomaly_domain',
+      { cost_daily_domain: rows },
+      { cost_anomaly_domain: { lookback_days: 40 } },
+    );
+    expect(statuses(wider)).toEqual({ sales: 'alarm' });
   });
 });
 

@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { cp, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { pathExists } from '../../../lib/lake/atomic.js';
@@ -6,7 +6,8 @@ import { openDatabase } from '../../../lib/lake/duckdb.js';
 import { lakeLayout } from '../../../lib/lake/layout.js';
 import type { Destination } from '../../../reports/alerts/destinations/destination.js';
 import { DeliveryError } from '../../../reports/alerts/errors.js';
-import { evaluateAlerts, runAlerts } from '../../../reports/alerts/index.js';
+import { evaluateAlerts, runAlerts, toStageResult } from '../../../reports/alerts/index.js';
+import { RULES_DIR } from '../../../reports/alerts/rule-catalog.js';
 import { snoozeAlert } from '../../../reports/alerts/snooze.js';
 import { alertStatePath, loadAlertState } from '../../../reports/alerts/state-store.js';
 import type { Notification } from '../../../reports/alerts/types.js';
@@ -74,7 +75,7 @@ describe('evaluateAlerts', () => {
     const first = await evaluateAlerts(ctx, {}, deps);
     expect(kinds(stdout.received)).toEqual([
       'opened freshness_sla_breached sales.orders',
-      'opened grant_drift_detected 311111111111 999999999999 table:sales_db.customers',
+      'opened grant_drift_detected 311111111111|999999999999|table:sales_db.customers',
     ]);
     expect(first.open).toHaveLength(2);
 
@@ -185,6 +186,25 @@ describe('evaluateAlerts', () => {
     expect(stdout.received).toHaveLength(2);
     await evaluateAlerts(contextFor(lake, quiet, '2026-11-01T00:00:00Z'), {}, { destinations });
     expect(kinds(stdout.received.slice(2))).toEqual(['snooze_ended freshness_sla_breached sales.orders']);
+  });
+  it('reports a rule whose query fails and still evaluates the others', async () => {
+    const lake = await lakeWithBreach();
+    const rulesDir = join(lake, 'rules');
+    await cp(join(RULES_DIR, 'freshness_sla_breached'), join(rulesDir, 'freshness_sla_breached'), { recursive: true });
+    await mkdir(join(rulesDir, 'broken_rule'), { recursive: true });
+    await writeFile(
+      join(rulesDir, 'broken_rule', 'rule.yaml'),
+      'id: broken_rule\ntitle: Broken\nseverity: low\nsummary: s\nowner: { team: x }\ninputs: [grant_drift]\n',
+    );
+    await writeFile(join(rulesDir, 'broken_rule', 'query.sql'), 'SELECT no_such_column AS resource FROM grant_drift');
+    await writeFile(join(rulesDir, 'broken_rule', 'runbook.md'), '# broken\n');
+    const ctx = contextFor(lake);
+    const stdout = recorder('stdout');
+    const run = await evaluateAlerts(ctx, {}, { rulesDir, destinations: { destinations: [stdout], metricSinks: [] } });
+    expect(kinds(stdout.received)).toEqual(['opened freshness_sla_breached sales.orders']);
+    const stage = toStageResult(ctx, run);
+    expect(stage.warnings).toBe(1);
+    expect(stage.notes.join('\n')).toMatch(/rule broken_rule skipped: failed: AlertError: rule broken_rule failed to evaluate/);
   });
 });
 

@@ -4,12 +4,24 @@ import { orderModels, upstreamOf } from '../../../transforms/runner/graph.js';
 import type { Model } from '../../../transforms/runner/model.js';
 
 function model(name: string, refs: string[]): Model {
-  return { name, refs, sources: [], params: [], layer: 'marts', sql: '', sqlFile: `${name}.sql`, isMart: true, metadata: { description: name, columns: {}, tests: [] } };
+  return {
+    name,
+    refs,
+    sources: [],
+    params: [],
+    layer: 'marts',
+    sql: '',
+    sqlFile: `${name}.sql`,
+    isMart: true,
+    metadata: { description: name, columns: {}, tests: [] },
+  };
 }
 
 describe('graph', () => {
   it('orders every model after the models it refs', () => {
-    const ordered = orderModels([model('mart', ['stg_b', 'stg_a']), model('stg_b', ['stg_a']), model('stg_a', [])]).map((m) => m.name);
+    const ordered = orderModels([model('mart', ['stg_b', 'stg_a']), model('stg_b', ['stg_a']), model('stg_a', [])]).map(
+      (m) => m.name,
+    );
     expect(ordered).toEqual(['stg_a', 'stg_b', 'mart']);
   });
 

@@ -11,7 +11,8 @@ const params = new Map<string, ParamValue>([
 describe('template', () => {
   it('finds refs, sources and params once each', () => {
     // Prepare
-    const sql = "SELECT * FROM {{ ref('stg_a') }} JOIN {{ source('cloudtrail') }} ON {{ param('pricing.athena_usd_per_tb') }} > {{ ref('stg_a') }}.x";
+    const sql =
+      "SELECT * FROM {{ ref('stg_a') }} JOIN {{ source('cloudtrail') }} ON {{ param('pricing.athena_usd_per_tb') }} > {{ ref('stg_a') }}.x";
     // Act
     const references = findReferences(sql, 'x.sql');
     // Assess
@@ -19,7 +20,8 @@ describe('template', () => {
   });
 
   it('renders refs and sources as quoted identifiers and params as typed bound parameters', () => {
-    const sql = "SELECT {{ param('pricing.athena_usd_per_tb') }}, {{ param('pii.tag_values') }} FROM {{ ref('stg_a') }}, {{ source('cloudtrail') }}";
+    const sql =
+      "SELECT {{ param('pricing.athena_usd_per_tb') }}, {{ param('pii.tag_values') }} FROM {{ ref('stg_a') }}, {{ source('cloudtrail') }}";
     expect(renderSql(sql, params, 'x.sql')).toBe(
       'SELECT CAST($p_pricing__athena_usd_per_tb AS DOUBLE), CAST(CAST($p_pii__tag_values AS JSON) AS VARCHAR[]) FROM "stg_a", "src_cloudtrail"',
     );

@@ -5,15 +5,24 @@ WITH source AS (
   WHERE event_source = 'lakeformation.amazonaws.com' AND event_name = 'GetDataAccess'
 ),
 
-renamed AS (
+-- one JSON parse per payload: several paths extracted at once
+extracted AS (
   SELECT
     *,
-    json_extract_string(request_parameters, '$.tableArn') AS table_arn,
-    json_extract_string(request_parameters, '$.auditContext.additionalAuditContext') AS audit_context,
-    json_extract_string(request_parameters, '$.querySessionContext.queryId') AS session_query_id,
-    upper(json_extract_string(additional_event_data, '$.requesterService')) AS requester_service,
-    json_extract_string(additional_event_data, '$.lakeFormationPrincipal') AS lake_formation_principal
+    json_extract_string(request_parameters, ['$.tableArn', '$.auditContext.additionalAuditContext', '$.querySessionContext.queryId']) AS request_values,
+    json_extract_string(additional_event_data, ['$.requesterService', '$.lakeFormationPrincipal']) AS additional_values
   FROM source
+),
+
+renamed AS (
+  SELECT
+    * EXCLUDE (request_values, additional_values),
+    request_values[1] AS table_arn,
+    request_values[2] AS audit_context,
+    request_values[3] AS session_query_id,
+    upper(additional_values[1]) AS requester_service,
+    additional_values[2] AS lake_formation_principal
+  FROM extracted
 ),
 
 parsed AS (

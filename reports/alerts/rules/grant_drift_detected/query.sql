@@ -2,7 +2,7 @@
 -- grant_drift, which resolves its alert. Severity comes from the mart (critical for
 -- iam_allowed_principals and external, high on PII resources, ...).
 SELECT
-  account_id || ' ' || principal || ' ' || resource AS resource,
+  account_id || '|' || principal || '|' || resource AS resource,
   'alarm' AS status,
   format(
     '{} grant: {} on {} in account {}{}{}',

@@ -17,7 +17,7 @@ WITH first_reads AS (
   GROUP BY principal, table_fqn
 )
 SELECT
-  principal || ' → ' || table_fqn AS resource,
+  principal || '@' || table_fqn AS resource,
   CASE WHEN first_read_at >= $now::TIMESTAMP - to_days(CAST($lookback_days AS INTEGER)) THEN 'alarm' ELSE 'ok' END AS status,
   format(
     '{} ({}) read PII table {} for the first time at {} (account {}, via {}){}',

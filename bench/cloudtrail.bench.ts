@@ -1,0 +1,83 @@
+/**
+ * CloudTrail ingest throughput: `meshwatch collect --source cloudtrail` (a child process, peak RSS
+ * sampled from /proc) on the generated organisation's trail, against the bare DuckDB path on the
+ * same objects in the same run — `read_json(…, columns = {Records: 'JSON[]'})` → unnest → zstd
+ * Parquet, no normalising — and a re-run with nothing new.
+ */
+import { readFile } from 'node:fs/promises';
+import { join, relative } from 'node:path';
+import { listFiles } from '../lib/lake/atomic.js';
+import { openDatabase, quoteLiteral } from '../lib/lake/duckdb.js';
+import { type BenchContext, REPO_ROOT, runMeasured } from './run.js';
+
+export const description = 'meshwatch collect --source cloudtrail vs bare DuckDB read_json → unnest → Parquet';
+
+const BIN = join(REPO_ROOT, 'cli/bin/meshwatch.js');
+
+export default async function cloudtrailBench(ctx: BenchContext): Promise<Record<string, number | string>> {
+  const config = join(ctx.dataDir, 'meshwatch.config.yaml');
+  const objects = await logObjects(ctx.dataDir);
+  ctx.log(`  ${objects.length} log objects; running meshwatch collect ...`);
+
+  const collect = ['--config', config, '--lake', ctx.lake, 'collect', '--source', 'cloudtrail'];
+  const first = await runMeasured(process.execPath, [BIN, ...collect]);
+  if (first.code !== 0) throw new Error(`meshwatch collect failed:\n${first.stderr}`);
+  const records = Number(/read (\d+) records/.exec(first.stderr)?.[1] ?? Number.NaN);
+  ctx.log(`  ${records} records in ${first.seconds.toFixed(1)} s; re-running with nothing new ...`);
+  const rerun = await runMeasured(process.execPath, [BIN, ...collect]);
+
+  ctx.log('  bare DuckDB path on the same objects ...');
+  const bare = await bareDuckDb(objects, join(ctx.lake, '_bench_bare'));
+  const meshwatchRate = records / first.seconds;
+  const bareRate = bare.events / bare.seconds;
+  return {
+    objects: objects.length,
+    events: records,
+    meshwatch_s: round(first.seconds),
+    meshwatch_events_per_s: Math.round(meshwatchRate),
+    meshwatch_peak_rss_mb: first.peakRssMb,
+    rerun_nothing_new_s: round(rerun.seconds),
+    duckdb_bare_events: bare.events,
+    duckdb_bare_s: round(bare.seconds),
+    duckdb_bare_events_per_s: Math.round(bareRate),
+    ratio_meshwatch_to_bare: round(meshwatchRate / bareRate),
+  };
+}
+
+/** Log objects of the trail, minus the planted unreadable ones (they would stop DuckDB's reader). */
+async function logObjects(dataDir: string): Promise<string[]> {
+  const trail = join(dataDir, 'cloudtrail');
+  const unreadable = new Set<string>();
+  try {
+    const truth = JSON.parse(await readFile(join(dataDir, 'truth.json'), 'utf8')) as {
+      bad_inputs?: { key: string; reason: string }[];
+    };
+    for (const bad of truth.bad_inputs ?? []) if (bad.reason !== 'record_missing_fields') unreadable.add(bad.key);
+  } catch {
+    // No truth.json (a synthetic trail): every object is readable.
+  }
+  return (await listFiles(trail)).filter(
+    (file) => file.endsWith('.json.gz') && file.includes('/CloudTrail/') && !unreadable.has(relative(trail, file)),
+  );
+}
+
+async function bareDuckDb(files: readonly string[], output: string): Promise<{ events: number; seconds: number }> {
+  const db = await openDatabase(':memory:', { threads: 2 });
+  try {
+    const started = process.hrtime.bigint();
+    await db.run(
+      `COPY (SELECT unnest(Records) AS record FROM read_json([${files.map(quoteLiteral).join(', ')}],
+         columns = {Records: 'JSON[]'}, maximum_object_size = 268435456))
+       TO ${quoteLiteral(`${output}.parquet`)} (FORMAT parquet, COMPRESSION zstd)`,
+    );
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    const [row] = await db.all<{ n: number }>(`SELECT count(*) AS n FROM read_parquet(${quoteLiteral(`${output}.parquet`)})`);
+    return { events: Number(row?.n ?? 0), seconds };
+  } finally {
+    db.close();
+  }
+}
+
+function round(value: number): number {
+  return Math.round(value * 100) / 100;
+}
