@@ -35,11 +35,15 @@ export default async function cloudtrailBench(ctx: BenchContext): Promise<Record
     events: records,
     meshwatch_s: round(first.seconds),
     meshwatch_events_per_s: Math.round(meshwatchRate),
+    meshwatch_cpu_s: round(first.cpuSeconds),
+    meshwatch_cpu_us_per_event: round((first.cpuSeconds * 1e6) / records),
     meshwatch_peak_rss_mb: first.peakRssMb,
     rerun_nothing_new_s: round(rerun.seconds),
     duckdb_bare_events: bare.events,
     duckdb_bare_s: round(bare.seconds),
     duckdb_bare_events_per_s: Math.round(bareRate),
+    duckdb_bare_cpu_s: round(bare.cpuSeconds),
+    duckdb_bare_cpu_us_per_event: round((bare.cpuSeconds * 1e6) / bare.events),
     ratio_meshwatch_to_bare: round(meshwatchRate / bareRate),
   };
 }
@@ -61,18 +65,24 @@ async function logObjects(dataDir: string): Promise<string[]> {
   );
 }
 
-async function bareDuckDb(files: readonly string[], output: string): Promise<{ events: number; seconds: number }> {
+async function bareDuckDb(
+  files: readonly string[],
+  output: string,
+): Promise<{ events: number; seconds: number; cpuSeconds: number }> {
   const db = await openDatabase(':memory:', { threads: 2 });
   try {
     const started = process.hrtime.bigint();
+    const cpuBefore = process.cpuUsage();
     await db.run(
       `COPY (SELECT unnest(Records) AS record FROM read_json([${files.map(quoteLiteral).join(', ')}],
          columns = {Records: 'JSON[]'}, maximum_object_size = 268435456))
        TO ${quoteLiteral(`${output}.parquet`)} (FORMAT parquet, COMPRESSION zstd)`,
     );
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    const cpu = process.cpuUsage(cpuBefore);
+    const cpuSeconds = (cpu.user + cpu.system) / 1e6;
     const [row] = await db.all<{ n: number }>(`SELECT count(*) AS n FROM read_parquet(${quoteLiteral(`${output}.parquet`)})`);
-    return { events: Number(row?.n ?? 0), seconds };
+    return { events: Number(row?.n ?? 0), seconds, cpuSeconds };
   } finally {
     db.close();
   }

@@ -17,7 +17,7 @@
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -62,7 +62,7 @@ export async function runMeasured(
   command: string,
   args: readonly string[],
   options: { cwd?: string } = {},
-): Promise<{ code: number | null; seconds: number; peakRssMb: number; stderr: string }> {
+): Promise<{ code: number | null; seconds: number; cpuSeconds: number; peakRssMb: number; stderr: string }> {
   const started = process.hrtime.bigint();
   const child = spawn(command, args, { cwd: options.cwd ?? REPO_ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
@@ -70,11 +70,15 @@ export async function runMeasured(
     stderr += chunk;
   });
   let peakKb = 0;
+  let cpuTicks = 0;
   const sample = async () => {
     try {
-      const status = await import('node:fs/promises').then((fs) => fs.readFile(`/proc/${child.pid}/status`, 'utf8'));
+      const status = await readFile(`/proc/${child.pid}/status`, 'utf8');
       const hwm = /VmHWM:\s+(\d+)/.exec(status);
       if (hwm) peakKb = Math.max(peakKb, Number(hwm[1]));
+      // utime + stime (fields 14 and 15) of the whole process, worker threads included.
+      const stat = (await readFile(`/proc/${child.pid}/stat`, 'utf8')).split(') ')[1]?.split(' ') ?? [];
+      cpuTicks = Math.max(cpuTicks, Number(stat[11]) + Number(stat[12]));
     } catch {
       // The process has exited between samples.
     }
@@ -83,7 +87,8 @@ export async function runMeasured(
   const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
   clearInterval(timer);
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  return { code, seconds, peakRssMb: Math.round(peakKb / 1024), stderr };
+  // Clock ticks are 1/100 s on Linux; the last sample is at most 100 ms before the exit.
+  return { code, seconds, cpuSeconds: cpuTicks / 100, peakRssMb: Math.round(peakKb / 1024), stderr };
 }
 
 async function main(argv: string[]): Promise<void> {

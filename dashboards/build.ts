@@ -54,4 +54,3 @@ async function replaceSite(builtDir: string, siteDir: string, tmpDir: string): P
   await rename(builtDir, siteDir);
   if (hadSite) await rm(retired, { recursive: true, force: true });
 }
-

@@ -68,13 +68,21 @@ export async function runFrameworkBuild(projectDir: string, env: NodeJS.ProcessE
   for (const line of output.split('\n')) if (line.trim()) logger.debug(`dashboards: ${line}`);
   if (code !== 0) {
     throw new DashboardError('Observable Framework failed to build the dashboards', {
-      context: { file: projectDir, exitCode: code ?? -1 },
-      cause: new Error(output.split('\n').slice(-25).join('\n')),
+      context: { lake: env[ENV_LAKE], exitCode: code ?? -1 },
+      cause: new Error(failureSummary(output)),
       hint: 'run `meshwatch dashboards build --verbose` to see the whole build log',
     });
   }
   const loaderErrors = output.split('\n').filter((line) => /\bload \S+ .*\berror\b/.test(line));
   return { output, loaderErrors };
+}
+
+/** The error lines of a failed build (a loader's typed error, Framework's own), else its tail. */
+export function failureSummary(output: string): string {
+  const lines = output.split('\n').map((line) => line.trim());
+  const errors = lines.filter((line) => /^(\w*Error\b|Unexpected error|error\b)|\[cause\]|fix:/.test(line));
+  const unique = [...new Set(errors)].slice(0, 12);
+  return (unique.length > 0 ? unique : lines.slice(-25)).join('\n');
 }
 
 function runCollecting(args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<{ code: number | null; output: string }> {

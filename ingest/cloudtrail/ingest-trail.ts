@@ -166,9 +166,19 @@ async function readObjects(read: ReadContext): Promise<void> {
   const publishInBackground = async (finished: Batch, tasks: Promise<void>[]) => {
     const waitedAt = Date.now();
     await publishing;
-    if (Date.now() - waitedAt > 50) read.ctx.logger.debug(`cloudtrail: parsing waited ${Date.now() - waitedAt} ms for the previous publish`);
+    if (Date.now() - waitedAt > 50)
+      read.ctx.logger.debug(`cloudtrail: parsing waited ${Date.now() - waitedAt} ms for the previous publish`);
     publishing = Promise.all(tasks)
-      .then(() => publishBatch({ db: read.db, manifest: read.manifest, paths: read.paths, batch: finished, runId, logger: read.ctx.logger }))
+      .then(() =>
+        publishBatch({
+          db: read.db,
+          manifest: read.manifest,
+          paths: read.paths,
+          batch: finished,
+          runId,
+          logger: read.ctx.logger,
+        }),
+      )
       .then((counts) => addPublished(summary, counts));
     // Awaited at the next boundary or at the end; this only keeps Node from reporting it early.
     publishing.catch(() => undefined);

@@ -120,9 +120,11 @@ async function* listFiles(root: string, dayPrefix: string): AsyncGenerator<Trail
     (entry) => entry.isFile() && !entry.name.endsWith(SIDECAR) && !entry.name.startsWith('.'),
   );
   files.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  for (const file of files) {
-    const info = await stat(join(root, dayPrefix, file.name));
-    yield { key: `${dayPrefix}/${file.name}`, size: info.size, version: `mtime:${info.mtimeMs}` };
+  // All of a day's stats at once: one at a time, thousands of thread-pool round trips dominate a re-run.
+  const infos = await Promise.all(files.map((file) => stat(join(root, dayPrefix, file.name))));
+  for (const [index, file] of files.entries()) {
+    const info = infos[index] as Awaited<ReturnType<typeof stat>>;
+    yield { key: `${dayPrefix}/${file.name}`, size: Number(info.size), version: `mtime:${info.mtimeMs}` };
   }
 }
 

@@ -1,6 +1,6 @@
 -- who-queried: every access in the window to one table ($table), by one person ($principal), or
 -- both; with $column, only accesses whose query text names the column or selects every column.
--- grant_path is known for PII accesses (pii_access_history); other accesses leave it null.
+-- grant_path comes from data_access (every allowed access; null for denied ones).
 SELECT
   a.event_time,
   a.table_fqn AS "table",
@@ -13,9 +13,8 @@ SELECT
   a.query_text AS query,
   a.bytes_scanned,
   a.outcome,
-  p.grant_path
+  a.grant_path
 FROM data_access AS a
-LEFT JOIN pii_access_history AS p ON p.access_id = a.access_id
 WHERE a.event_time >= $since::TIMESTAMP
   AND a.event_time < $until::TIMESTAMP
   AND ($table::VARCHAR IS NULL OR lower(a.table_fqn) = lower($table::VARCHAR))

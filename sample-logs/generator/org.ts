@@ -116,7 +116,8 @@ const HOURLY = {
 export const HOURLY_REGISTER_EVERY = 3;
 
 function cols(spec: string, pii: readonly string[] = []): Column[] {
-  return spec.split(',').map((pair) => {
+  // Split on commas outside parentheses: a type such as decimal(12,2) holds one.
+  return spec.split(/,(?![^(]*\))/).map((pair) => {
     const [name, type] = pair.trim().split(':') as [string, string];
     return pii.includes(name) ? { name, type, pii: true } : { name, type };
   });

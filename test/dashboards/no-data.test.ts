@@ -12,6 +12,8 @@ import { createLogger } from '../../lib/log.js';
 import { chromiumPath, launchChromium, visit } from './browser.js';
 import { writeFixtureLake } from './fixture-lake.js';
 
+/** A build takes well under a minute alone; on the shared 2-core CI machine it can take several. */
+const BUILD_TIMEOUT_MS = 420_000;
 const CONFIG = 'organization: { id: o-n1mbusc4rt }\nnow: 2026-10-31T00:00:00Z\n';
 
 /** Which "no data yet" note each page must show when only product_freshness is built. */
@@ -36,7 +38,7 @@ describe('buildDashboards (a lake with one mart and no alert state)', () => {
     result = await buildDashboards(ctx, { ensureMarts: false });
     if (chromiumPath()) browser = await launchChromium();
     site = await serveSite(ctx.layout.siteDir);
-  });
+  }, BUILD_TIMEOUT_MS);
 
   afterAll(async () => {
     await browser?.close();

@@ -38,6 +38,8 @@ function buildThroughCli(lake: string, config: string): Promise<{ code: number; 
 if (!chromiumPath()) {
   console.warn('dashboards: Chromium not found at /usr/bin/chromium: the browser checks are SKIPPED (apt-get install chromium)');
 }
+/** A build takes well under a minute alone; on the shared 2-core CI machine it can take several. */
+const BUILD_TIMEOUT_MS = 420_000;
 const CONFIG = `organization: { id: o-n1mbusc4rt }\nnow: ${NOW}\n`;
 
 /** Asks the fixture marts directly (read_parquet), independently of the dashboards' loaders. */
@@ -70,7 +72,7 @@ describe('meshwatch dashboards build (fixture marts)', () => {
     build = await buildThroughCli(lake, join(lake, 'config.yaml'));
     if (chromiumPath()) browser = await launchChromium();
     site = await serveSite(join(lake, 'site'));
-  });
+  }, BUILD_TIMEOUT_MS);
 
   afterAll(async () => {
     await browser?.close();
@@ -103,7 +105,7 @@ describe('meshwatch dashboards build (fixture marts)', () => {
       ]),
     );
     expect(build.stderr).toContain(`${pages.length} pages in ${join(lake, 'site')}`);
-    expect(build.stderr).not.toContain('warning');
+    expect(build.stderr).not.toMatch(/^warning: /m);
   });
 
   it('leaves no build folder behind in the lake', async () => {

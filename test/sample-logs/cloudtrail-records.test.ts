@@ -65,6 +65,16 @@ describe('sample CloudTrail records', () => {
     );
   });
 
+  it('writes console sign-ins without a request id or access key, as real sign-in records are', () => {
+    const logins = records.filter(({ record }) => record.eventName === 'ConsoleLogin').map(({ record }) => record);
+    expect(logins.length).toBeGreaterThan(10);
+    for (const login of logins) {
+      expect(login).not.toHaveProperty('requestID');
+      expect(login.userIdentity).not.toHaveProperty('accessKeyId');
+      expect(login.responseElements).toEqual({ ConsoleLogin: 'Success' });
+    }
+  });
+
   it('uses the key sets real records of the same eventName use', (context) => {
     const corpus = corpusRecords();
     if (!corpus) {

@@ -153,6 +153,12 @@ const kmsDecrypt: Template = (ctx) => {
   });
 };
 
+/** A console sign-in is not signed with an access key: its identity has no `accessKeyId`. */
+function consoleIdentity(human: Actor, atMs: number): Record<string, unknown> {
+  const { accessKeyId: _unused, ...identity } = identityOf(human, atMs);
+  return identity;
+}
+
 const consoleLogin: Template = (ctx) => {
   const human = ctx.actor.kind === 'role' ? sso(ctx.account.id, 'platform.oncall', 'AdministratorAccess') : ctx.actor;
   return envelope({
@@ -160,7 +166,7 @@ const consoleLogin: Template = (ctx) => {
     // Real sign-in events carry no request id.
     requestId: null,
     region: PRIMARY_REGION,
-    userIdentity: identityOf(human, ctx.atMs),
+    userIdentity: consoleIdentity(human, ctx.atMs),
     sourceIPAddress: sourceIpOf(human),
     userAgent: CONSOLE_USER_AGENT,
     requestParameters: null,
