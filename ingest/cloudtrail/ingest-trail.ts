@@ -113,7 +113,7 @@ export async function ingestTrail(
     return summary;
   }
   const runDir = await createStagingDir(paths.tmpDir, 'cloudtrail');
-  const db = await openDatabase(':memory:', { memoryLimit: settings.memoryLimit ?? '512MB', threads: settings.workers });
+  const db = await openDatabase(':memory:', { memoryLimit: settings.memoryLimit ?? '400MB', threads: settings.workers });
   const pool = pending.length > 0 ? createWorkerPool(settings.workers) : undefined;
   try {
     // Many partitions (days × accounts) each buffer rows before a flush: a low threshold keeps memory

@@ -194,8 +194,8 @@ describe('meshwatch dashboards build (fixture marts)', () => {
       expect(await page.getByTestId('focus-download').getAttribute('href')).toMatch(/focus\.[0-9a-f]+\.csv$/);
       const [costliest] = await martRows(
         lake,
-        'int_athena_query_costs',
-        'select query_id, cost_usd from int_athena_query_costs order by cost_usd desc, query_id limit 1',
+        'athena_query_costs',
+        'select query_id, cost_usd from athena_query_costs order by cost_usd desc, query_id limit 1',
       );
       expect(numberIn(await textOf(page, `query-cost-${costliest?.query_id}`))).toBeCloseTo(Number(costliest?.cost_usd), 2);
     });
