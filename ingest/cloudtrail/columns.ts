@@ -1,30 +1,20 @@
 /**
- * The `cloudtrail` dataset's columns, declared once: the worker fills them in this order, the
- * staging table is created from this list, and the Parquet columns are cast from it. Other rooms
- * write SQL against these names: rename nothing without telling them.
- *
- * `staging` is how the value travels from the worker into DuckDB (strings for timestamps and JSON:
- * DuckDB parses them far faster than JS can build DuckDB values); `type` is the Parquet type.
+ * The `cloudtrail` dataset's columns, declared once: DuckDB reads the workers' spool lines with
+ * these names and types (`read_json(…, columns = {…})`) and writes them to Parquet as they are.
+ * `CloudtrailRow` (normalise-record.ts) has the same keys in the same order; a test holds the two
+ * together. Other rooms write SQL against these names: rename nothing without telling them.
  */
-
-export type StagingType = 'VARCHAR' | 'BOOLEAN';
 
 export interface ColumnSpec {
   readonly name: string;
   readonly type: 'VARCHAR' | 'BOOLEAN' | 'TIMESTAMP' | 'JSON' | 'DATE' | 'BIGINT';
-  readonly staging: StagingType;
   readonly description: string;
 }
 
-const text = (name: string, description: string): ColumnSpec => ({ name, type: 'VARCHAR', staging: 'VARCHAR', description });
-const flag = (name: string, description: string): ColumnSpec => ({ name, type: 'BOOLEAN', staging: 'BOOLEAN', description });
-const instant = (name: string, description: string): ColumnSpec => ({
-  name,
-  type: 'TIMESTAMP',
-  staging: 'VARCHAR',
-  description,
-});
-const json = (name: string, description: string): ColumnSpec => ({ name, type: 'JSON', staging: 'VARCHAR', description });
+const text = (name: string, description: string): ColumnSpec => ({ name, type: 'VARCHAR', description });
+const flag = (name: string, description: string): ColumnSpec => ({ name, type: 'BOOLEAN', description });
+const instant = (name: string, description: string): ColumnSpec => ({ name, type: 'TIMESTAMP', description });
+const json = (name: string, description: string): ColumnSpec => ({ name, type: 'JSON', description });
 
 export const CLOUDTRAIL_COLUMNS: readonly ColumnSpec[] = [
   text('event_id', 'eventID; unique per event and recipient account (the de-duplication key)'),
@@ -69,29 +59,25 @@ export const CLOUDTRAIL_COLUMNS: readonly ColumnSpec[] = [
   json('record', 'the whole original record: nothing it held is lost'),
   text('source_object', 'the object key (or LookupEvents locator) the record came from'),
   instant('delivered_at', 'delivery time from the object key; null when unknown'),
-  { name: 'event_date', type: 'DATE', staging: 'VARCHAR', description: 'partition: the UTC day of event_time' },
+  { name: 'event_date', type: 'DATE', description: 'partition: the UTC day of event_time' },
   text('account_id', 'partition: the recipient account (the key account when the record names none)'),
 ];
 
 export const CLOUDTRAIL_COLUMN_NAMES: readonly string[] = CLOUDTRAIL_COLUMNS.map((column) => column.name);
-
-export const COLUMN_INDEX: Readonly<Record<string, number>> = Object.fromEntries(
-  CLOUDTRAIL_COLUMNS.map((column, index) => [column.name, index]),
-);
 
 /** The `cloudtrail_objects` dataset: one row per log object seen (the coverage mart reads it). */
 export const OBJECT_COLUMNS: readonly ColumnSpec[] = [
   text('object_key', 'the S3 key (relative to the trail prefix)'),
   text('account_id', 'account from the key'),
   text('region', 'region from the key'),
-  { name: 'log_date', type: 'DATE', staging: 'VARCHAR', description: 'the day in the key path' },
+  { name: 'log_date', type: 'DATE', description: 'the day in the key path' },
   instant('delivered_at', 'delivery time from the key name'),
-  { name: 'size_bytes', type: 'BIGINT', staging: 'VARCHAR', description: 'object size' },
+  { name: 'size_bytes', type: 'BIGINT', description: 'object size' },
   text('etag_or_mtime', 'S3 ETag, or the local file mtime'),
-  { name: 'records', type: 'BIGINT', staging: 'VARCHAR', description: 'records read' },
-  { name: 'written', type: 'BIGINT', staging: 'VARCHAR', description: 'records kept in the dataset' },
-  { name: 'quarantined', type: 'BIGINT', staging: 'VARCHAR', description: 'records or whole object quarantined' },
-  { name: 'duplicates', type: 'BIGINT', staging: 'VARCHAR', description: 'records dropped as duplicates' },
+  { name: 'records', type: 'BIGINT', description: 'records read' },
+  { name: 'written', type: 'BIGINT', description: 'records kept in the dataset' },
+  { name: 'quarantined', type: 'BIGINT', description: 'records or whole object quarantined' },
+  { name: 'duplicates', type: 'BIGINT', description: 'records dropped as duplicates' },
   text('status', 'ok | quarantined | missing'),
   text('verification', 'verified | unverified | mismatch | missing'),
   text('verification_detail', 'why, in words'),

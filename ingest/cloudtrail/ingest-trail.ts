@@ -113,14 +113,15 @@ export async function ingestTrail(
     return summary;
   }
   const runDir = await createStagingDir(paths.tmpDir, 'cloudtrail');
-  const db = await openDatabase(':memory:', { memoryLimit: settings.memoryLimit ?? '400MB', threads: settings.workers });
+  const db = await openDatabase(':memory:', { memoryLimit: settings.memoryLimit ?? '512MB', threads: settings.workers });
   const pool = pending.length > 0 ? createWorkerPool(settings.workers) : undefined;
   try {
-    // Many partitions (days × accounts) each buffer rows before a flush: a low threshold keeps memory
-    // flat (the default ran out of a 512 MB limit on the 270 partitions of the sample's month).
+    // Every open partition writer (days × accounts) holds buffers: the defaults ran out of 512 MB on the
+    // 270 partitions of the sample's month. Few open files and a low flush threshold bound memory by
+    // a constant instead (a partition may then get a second file; the next merge of it compacts them).
     await db.run(
       `SET temp_directory = ${quoteLiteral(join(runDir, 'spill'))}; SET preserve_insertion_order = false;
-       SET partitioned_write_flush_threshold = 4096`,
+       SET partitioned_write_flush_threshold = 4096; SET partitioned_write_max_open_files = 16`,
     );
     if (pool) {
       await readObjects({ ctx, source, pending, settings, integrity, manifest, summary, pool, db, paths, runDir });
