@@ -12,10 +12,11 @@ import { join, relative, sep } from 'node:path';
 import { listFiles, writeFileAtomic } from '../../lib/lake/atomic.js';
 import { type Database, quoteLiteral } from '../../lib/lake/duckdb.js';
 import { CLOUDTRAIL_COLUMNS } from './columns.js';
+import { spoolRowsQuery } from './spool-line.js';
 
 export interface BatchWriteInput {
   readonly db: Database;
-  /** Holds `worker-<n>.ndjson` (rows) and `worker-<n>.ndjson.keys` (event_id, partition). */
+  /** Holds `worker-<n>.ndjson` (a line per object, spool-line.ts) and `worker-<n>.ndjson.keys` (event_id, partition). */
   readonly spoolDir: string;
   /** The live dataset folder (`<lake>/cloudtrail`). */
   readonly datasetDir: string;
@@ -23,6 +24,8 @@ export interface BatchWriteInput {
   readonly outputDir: string;
   /** Keys of the objects this batch read: their earlier rows, if any, are replaced. */
   readonly batchObjects: readonly string[];
+  /** The longest spool line (one object) the workers wrote for this batch. */
+  readonly maxLineBytes: number;
 }
 
 export interface PartitionFiles {
@@ -66,9 +69,7 @@ export async function writeBatch(input: BatchWriteInput): Promise<BatchWriteResu
   );
   const existingFiles = (await Promise.all(partitionDirs.map(parquetFilesIn))).flat();
 
-  const newRows = `SELECT ${CLOUDTRAIL_COLUMNS.map((column) => column.name).join(', ')} FROM read_json(${fileList(spoolFiles)},
-    format = 'newline_delimited',
-    columns = {${CLOUDTRAIL_COLUMNS.map((column) => `${column.name}: '${column.type}'`).join(', ')}})`;
+  const newRows = spoolRowsQuery(fileList(spoolFiles), input.maxLineBytes);
   const oldRows =
     existingFiles.length === 0
       ? undefined

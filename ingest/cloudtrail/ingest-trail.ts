@@ -1,7 +1,7 @@
 /**
  * The org-trail ingest: list what is new, read it on every core, and publish it batch by batch.
  *
- *   list (manifest says what is new) → worker threads (gunzip, parse, hash, normalise → NDJSON spool)
+ *   list (manifest says what is new) → worker threads (gunzip, parse, hash, normalise → NDJSON spool, a line per object)
  *   → per batch: DuckDB COPY of the touched partitions (merged, de-duplicated) → journal publish
  *
  * Batches end at a key-day boundary once they hold `batchRows` rows, so memory stays flat however
@@ -69,6 +69,8 @@ interface Batch {
   readonly entries: Map<string, ManifestEntry>;
   readonly quarantine: BatchQuarantine;
   rows: number;
+  /** Longest spool line so far (DuckDB's reader is told). */
+  maxLineBytes: number;
   lastDay: string | null;
 }
 
@@ -238,6 +240,7 @@ async function recordResult(read: ReadContext, batch: Batch, item: PendingObject
   summary.bytesRead += result.bytesRead;
   summary.quarantinedRecords += result.quarantinedRecords.length;
   batch.rows += result.rows;
+  batch.maxLineBytes = Math.max(batch.maxLineBytes, result.spoolLineBytes);
   for (const problem of result.quarantinedRecords)
     batch.quarantine.addRecord(key, problem.index, problem.reason, problem.detail, problem.record);
   if (result.objectProblem) {
@@ -296,6 +299,7 @@ async function publishBatch({ db, manifest, paths, batch, runId, logger }: Publi
     datasetDir: paths.datasetDir,
     outputDir,
     batchObjects: [...batch.entries.keys()],
+    maxLineBytes: batch.maxLineBytes,
   });
   const copiedAt = Date.now();
   for (const [key, entry] of batch.entries) manifest.objects[key] = entry;
@@ -387,7 +391,7 @@ async function newBatch(runDir: string, number: number): Promise<Batch> {
   const stageDir = join(runDir, `batch-${number}`);
   const spoolDir = join(stageDir, 'spool');
   await mkdir(spoolDir, { recursive: true });
-  return { number, stageDir, spoolDir, entries: new Map(), quarantine: new BatchQuarantine(), rows: 0, lastDay: null };
+  return { number, stageDir, spoolDir, entries: new Map(), quarantine: new BatchQuarantine(), rows: 0, maxLineBytes: 0, lastDay: null };
 }
 
 function countVerification(manifest: Manifest, summary: TrailIngestSummary): void {

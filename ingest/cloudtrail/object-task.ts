@@ -1,16 +1,23 @@
 /**
  * The unit of work a worker does: read one log object (from a local path or bytes the main thread
- * fetched), gunzip, parse, hash, normalise every record, and append the rows as newline-delimited
- * JSON to the batch's spool file, which DuckDB then reads in parallel straight into Parquet. The
- * main thread gets back only counts and the records that could not be used.
+ * fetched), gunzip, parse, hash, normalise every record, and append the object as one spool line
+ * (spool-line.ts: the typed columns, then the object's own records text) to the batch's spool file,
+ * which DuckDB then reads in parallel straight into Parquet. The main thread gets back only counts
+ * and the records that could not be used.
  *
  * Why a spool file rather than DuckDB's appender: building DuckDB values from JS on the main thread
  * measured ~30k rows/s; DuckDB's own parallel NDJSON reader is an order of magnitude faster.
  */
 import { readFile } from 'node:fs/promises';
-import { rowToJsonLine } from './json-line.js';
-import { isRecordProblem, normaliseRecord, type RecordOrigin, type RecordProblemReason } from './normalise-record.js';
+import {
+  type CloudtrailRow,
+  isRecordProblem,
+  normaliseRecord,
+  type RecordOrigin,
+  type RecordProblemReason,
+} from './normalise-record.js';
 import { isObjectProblem, type ObjectProblemReason, parseLogObject } from './parse-log-object.js';
+import { spoolLine } from './spool-line.js';
 
 export interface ObjectTask {
   readonly id: number;
@@ -38,13 +45,16 @@ export interface ObjectTaskResult {
   readonly records: number;
   /** Rows appended to the spool file. */
   readonly rows: number;
+  /** Length of the spool line written (DuckDB's reader must allow the longest). */
+  readonly spoolLineBytes: number;
   readonly quarantinedRecords: QuarantinedRecord[];
   readonly objectProblem: { readonly reason: ObjectProblemReason; readonly detail: string } | null;
   readonly sha256: string | null;
   readonly bytesRead: number;
 }
 
-export type SpoolWriter = (spoolPath: string, text: string) => void;
+/** Appends the pieces to the file, in order, in one synchronous run (lines of overlapping tasks never mix). */
+export type SpoolWriter = (spoolPath: string, pieces: readonly (string | Buffer)[]) => void;
 
 export async function runObjectTask(task: ObjectTask, writeSpool: SpoolWriter): Promise<ObjectTaskResult> {
   let bytes: Uint8Array;
@@ -56,26 +66,37 @@ export async function runObjectTask(task: ObjectTask, writeSpool: SpoolWriter): 
   const parsed = parseLogObject(bytes, { hash: task.hash });
   if (isObjectProblem(parsed)) return failed(task, bytes.byteLength, parsed, parsed.sha256);
   const quarantinedRecords: QuarantinedRecord[] = [];
-  const lines: string[] = [];
+  const rows: (CloudtrailRow | null)[] = [];
   const keys: string[] = [];
   parsed.records.forEach((record, index) => {
     const row = normaliseRecord(record, task.origin);
     if (isRecordProblem(row)) {
       quarantinedRecords.push({ index, reason: row.reason, detail: row.detail, record: JSON.stringify(record) ?? 'undefined' });
+      rows.push(null);
       return;
     }
-    lines.push(rowToJsonLine(row));
+    rows.push(row);
     keys.push(`{"event_id":${JSON.stringify(row.event_id)},"event_date":"${row.event_date}","account_id":"${row.account_id}"}`);
   });
-  // One write per object keeps lines whole even when two tasks of this worker overlap.
-  if (lines.length > 0) {
-    writeSpool(task.spoolPath, `${lines.join('\n')}\n`);
-    writeSpool(`${task.spoolPath}.keys`, `${keys.join('\n')}\n`);
+  let spoolLineBytes = 0;
+  if (keys.length > 0) {
+    const line = spoolLine({
+      sourceObject: task.origin.sourceObject,
+      deliveredAt: task.origin.deliveredAt,
+      rows,
+      records: parsed.records,
+      text: parsed.text,
+      onlyRecords: parsed.onlyRecords,
+    });
+    for (const piece of line) spoolLineBytes += typeof piece === 'string' ? Buffer.byteLength(piece) : piece.byteLength;
+    writeSpool(task.spoolPath, line);
+    writeSpool(`${task.spoolPath}.keys`, [`${keys.join('\n')}\n`]);
   }
   return {
     id: task.id,
     records: parsed.records.length,
-    rows: lines.length,
+    rows: keys.length,
+    spoolLineBytes,
     quarantinedRecords,
     objectProblem: null,
     sha256: parsed.sha256,
@@ -93,6 +114,7 @@ function failed(
     id: task.id,
     records: 0,
     rows: 0,
+    spoolLineBytes: 0,
     quarantinedRecords: [],
     objectProblem: { reason: problem.reason, detail: problem.detail },
     sha256,

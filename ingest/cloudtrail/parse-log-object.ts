@@ -12,6 +12,10 @@ export interface ParsedLogObject {
   readonly records: unknown[];
   /** Hex SHA-256 of the uncompressed content (what a digest file records), when asked for. */
   readonly sha256: string | null;
+  /** The uncompressed object, as delivered. */
+  readonly text: Buffer;
+  /** True when the document holds nothing but `Records`. */
+  readonly onlyRecords: boolean;
 }
 
 export interface ObjectProblem {
@@ -44,7 +48,7 @@ export function parseLogObject(bytes: Uint8Array, { hash = false } = {}): Parsed
   if (document === null || typeof document !== 'object' || Array.isArray(document) || !Array.isArray(records)) {
     return { reason: 'no_records', detail: 'the object is JSON but has no "Records" array', sha256 };
   }
-  return { records, sha256 };
+  return { records, sha256, text, onlyRecords: Object.keys(document).length === 1 };
 }
 
 export function isObjectProblem(value: ParsedLogObject | ObjectProblem): value is ObjectProblem {

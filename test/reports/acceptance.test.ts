@@ -68,8 +68,19 @@ describe.skipIf(!truth)('reports on the sample organisation', () => {
         service: access.service,
         bytes_scanned: access.bytes_scanned,
       });
-      if (access.is_pii && access.outcome === 'allowed') expect(row.grant_path).toBe(access.grant_path);
+      expect(row.grant_path).toBe(access.grant_path);
     }
+  });
+
+  it('who-queried --principal returns every table a person touched, each with its grant path', async () => {
+    const person = 'alice.wong';
+    const planted = truth!.accesses.filter((access) => access.principal === person);
+    expect(planted.length).toBeGreaterThan(0);
+    const rows = (await report(['who-queried', '--principal', person, '--since', '30d', '--format', 'json'])) as Json[];
+    const key = (table: unknown, queryId: unknown, grantPath: unknown) => `${table}|${queryId}|${grantPath}`;
+    expect(rows.map((row) => key(row.table, row.query_id, row.grant_path)).sort()).toEqual(
+      planted.map((access) => key(access.table, access.query_id, access.grant_path)).sort(),
+    );
   });
 
   it('who-queried writes CSV with a header and one record per access', async () => {

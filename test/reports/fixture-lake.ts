@@ -173,6 +173,12 @@ async function createMarts(db: Database): Promise<void> {
       CASE principal WHEN 'alice.wong' THEN 'lf_tag_policy' ELSE 'named_grant' END, 'detail',
       access_id IN ('a5', 'a2')
     FROM data_access WHERE table_fqn = 'sales_db.customers'`);
+  // data_access carries the grant path of every allowed access (PII or not); denied ones have none.
+  await db.run(`ALTER TABLE data_access ADD COLUMN grant_path VARCHAR`);
+  await db.run(`UPDATE data_access SET grant_path = CASE
+      WHEN outcome = 'denied' THEN NULL
+      WHEN table_fqn = 'sales_db.customers' THEN (SELECT p.grant_path FROM pii_access_history AS p WHERE p.access_id = data_access.access_id)
+      ELSE 'lf_tag_policy' END`);
   await db.run(`CREATE TABLE glue_tables AS SELECT * FROM (VALUES
     ('311111111111', 'sales_db', 'customers'), ('311111111111', 'sales_db', 'orders'), ('322222222222', 'marketing_db', 'campaigns'))
     AS t(account_id, database_name, table_name)`);

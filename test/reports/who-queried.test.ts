@@ -58,13 +58,13 @@ describe('whoQueried', () => {
     expect(section.rows.map((row) => row.query_id)).toEqual(['q1', 'q2']);
   });
 
-  it('lists every table a principal touched, leaving grant_path empty for non-PII tables', async () => {
+  it('lists every table a principal touched, with the grant path of each access', async () => {
     const section = await whoQueried(db, {
       principal: 'reporting-etl',
       window: { since: new Date('2026-09-01T00:00:00Z'), until: WINDOW.until },
     });
     expect(section.rows).toHaveLength(1);
-    expect(section.rows[0]).toMatchObject({ table: 'sales_db.orders', grant_path: null });
+    expect(section.rows[0]).toMatchObject({ table: 'sales_db.orders', grant_path: 'lf_tag_policy' });
   });
 
   it('matches the table name case-insensitively', async () => {

@@ -59,7 +59,7 @@ export function statusCounts(products) {
 export function breachTimeline(breaches, now, width) {
   if (breaches.length === 0) return emptyNote('No SLA breaches in the window.');
   return Plot.plot({
-    width,
+    width: Math.max(width, 640), // `width` is 0 before the first layout: never draw a negative plot area
     marginLeft: 170,
     height: 60 + 28 * new Set(breaches.map((d) => d.product)).size,
     x: { type: 'utc', label: 'breach (start → end; ongoing breaches run to now)' },
@@ -83,7 +83,7 @@ export function breachTimeline(breaches, now, width) {
 export function completenessChart(products, width) {
   if (products.length === 0) return emptyNote('No data products.');
   return Plot.plot({
-    width,
+    width: Math.max(width, 640),
     marginLeft: 170,
     height: 40 + 26 * products.length,
     x: { domain: [0, 1], percent: true, label: 'completeness (%)', grid: true },

@@ -8,10 +8,9 @@ import { existsSync } from 'node:fs';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CLOUDTRAIL_COLUMNS } from '../../../ingest/cloudtrail/columns.js';
-import { rowToJsonLine } from '../../../ingest/cloudtrail/json-line.js';
-import { isRecordProblem, normaliseRecord } from '../../../ingest/cloudtrail/normalise-record.js';
+import { type CloudtrailRow, isRecordProblem, normaliseRecord } from '../../../ingest/cloudtrail/normalise-record.js';
 import { isObjectProblem, parseLogObject } from '../../../ingest/cloudtrail/parse-log-object.js';
+import { spoolLine, spoolRowsQuery } from '../../../ingest/cloudtrail/spool-line.js';
 import { openDatabase, quoteLiteral } from '../../../lib/lake/duckdb.js';
 import { REPO_ROOT, tempDir } from './helpers.js';
 
@@ -81,26 +80,28 @@ describe.skipIf(!present)('the CloudTrail record parser on the real-record corpu
       if (!records) continue;
       let normalised = 0;
       let quarantined = 0;
+      const rows: (CloudtrailRow | null)[] = [];
       for (const record of records) {
         const row = normaliseRecord(record, origin);
         if (isRecordProblem(row)) {
           quarantined++;
           reasons.set(row.reason, (reasons.get(row.reason) ?? 0) + 1);
+          rows.push(null);
         } else {
           normalised++;
-          lines.push(rowToJsonLine(row));
+          rows.push(row);
         }
       }
+      lines.push(spoolLine({ sourceObject: origin.sourceObject, deliveredAt: origin.deliveredAt, rows, records }).join(''));
       perFile.push({ file: file.slice(CORPUS.length + 1), records: records.length, normalised, quarantined });
     }
     const spool = join(await tempDir('corpus'), 'corpus.ndjson');
-    await writeFile(spool, `${lines.join('\n')}\n`);
+    await writeFile(spool, lines.join(''));
     const db = await openDatabase(':memory:');
-    const columns = CLOUDTRAIL_COLUMNS.map((column) => `${column.name}: '${column.type}'`).join(', ');
     const [read] = await db.all<{ rows: number; with_identity: number; lf: number }>(
       `SELECT count(*) AS rows, count(principal_type) AS with_identity,
               count(*) FILTER (event_source = 'lakeformation.amazonaws.com') AS lf
-       FROM read_json(${quoteLiteral(spool)}, format = 'newline_delimited', columns = {${columns}})`,
+       FROM (${spoolRowsQuery(quoteLiteral(spool), Math.max(...lines.map((line) => line.length)))})`,
     );
     db.close();
     // Assess
