@@ -6,7 +6,7 @@
  */
 import { buildDashboards } from '../dashboards/build.js';
 import type { RunContext, StageResult } from '../lib/context.js';
-import { ReportError, describeError } from '../lib/errors.js';
+import { describeError, ReportError } from '../lib/errors.js';
 import { runAlerts } from './alerts/index.js';
 import { writeReportBundle } from './bundle.js';
 

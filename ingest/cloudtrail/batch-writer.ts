@@ -16,7 +16,7 @@ import { spoolRowsQuery } from './spool-line.js';
 
 export interface BatchWriteInput {
   readonly db: Database;
-  /** Holds `worker-<n>.ndjson` (a line per object, spool-line.ts) and `worker-<n>.ndjson.keys` (event_id, partition). */
+  /** Holds `worker-<n>.ndjson` (a line per row, spool-line.ts) and `worker-<n>.ndjson.keys` (event_id, partition). */
   readonly spoolDir: string;
   /** The live dataset folder (`<lake>/cloudtrail`). */
   readonly datasetDir: string;
@@ -24,7 +24,7 @@ export interface BatchWriteInput {
   readonly outputDir: string;
   /** Keys of the objects this batch read: their earlier rows, if any, are replaced. */
   readonly batchObjects: readonly string[];
-  /** The longest spool line (one object) the workers wrote for this batch. */
+  /** The longest spool line the workers wrote for this batch. */
   readonly maxLineBytes: number;
 }
 

@@ -1,7 +1,7 @@
 /**
  * The org-trail ingest: list what is new, read it on every core, and publish it batch by batch.
  *
- *   list (manifest says what is new) → worker threads (gunzip, parse, hash, normalise → NDJSON spool, a line per object)
+ *   list (manifest says what is new) → worker threads (gunzip, parse, hash, normalise → NDJSON spool)
  *   → per batch: DuckDB COPY of the touched partitions (merged, de-duplicated) → journal publish
  *
  * Batches end at a key-day boundary once they hold `batchRows` rows, so memory stays flat however
@@ -391,7 +391,16 @@ async function newBatch(runDir: string, number: number): Promise<Batch> {
   const stageDir = join(runDir, `batch-${number}`);
   const spoolDir = join(stageDir, 'spool');
   await mkdir(spoolDir, { recursive: true });
-  return { number, stageDir, spoolDir, entries: new Map(), quarantine: new BatchQuarantine(), rows: 0, maxLineBytes: 0, lastDay: null };
+  return {
+    number,
+    stageDir,
+    spoolDir,
+    entries: new Map(),
+    quarantine: new BatchQuarantine(),
+    rows: 0,
+    maxLineBytes: 0,
+    lastDay: null,
+  };
 }
 
 function countVerification(manifest: Manifest, summary: TrailIngestSummary): void {

@@ -1,7 +1,7 @@
 /**
  * The unit of work a worker does: read one log object (from a local path or bytes the main thread
- * fetched), gunzip, parse, hash, normalise every record, and append the object as one spool line
- * (spool-line.ts: the typed columns, then the object's own records text) to the batch's spool file,
+ * fetched), gunzip, parse, hash, normalise every record, and append a spool line per row
+ * (spool-line.ts: the typed columns, then the record's own bytes) to the batch's spool file,
  * which DuckDB then reads in parallel straight into Parquet. The main thread gets back only counts
  * and the records that could not be used.
  *
@@ -17,7 +17,7 @@ import {
   type RecordProblemReason,
 } from './normalise-record.js';
 import { isObjectProblem, type ObjectProblemReason, parseLogObject } from './parse-log-object.js';
-import { spoolLine } from './spool-line.js';
+import { spoolLines } from './spool-line.js';
 
 export interface ObjectTask {
   readonly id: number;
@@ -45,7 +45,7 @@ export interface ObjectTaskResult {
   readonly records: number;
   /** Rows appended to the spool file. */
   readonly rows: number;
-  /** Length of the spool line written (DuckDB's reader must allow the longest). */
+  /** Longest spool line written (DuckDB's reader must allow it). */
   readonly spoolLineBytes: number;
   readonly quarantinedRecords: QuarantinedRecord[];
   readonly objectProblem: { readonly reason: ObjectProblemReason; readonly detail: string } | null;
@@ -53,8 +53,7 @@ export interface ObjectTaskResult {
   readonly bytesRead: number;
 }
 
-/** Appends the pieces to the file, in order, in one synchronous run (lines of overlapping tasks never mix). */
-export type SpoolWriter = (spoolPath: string, pieces: readonly (string | Buffer)[]) => void;
+export type SpoolWriter = (spoolPath: string, data: string | Buffer) => void;
 
 export async function runObjectTask(task: ObjectTask, writeSpool: SpoolWriter): Promise<ObjectTaskResult> {
   let bytes: Uint8Array;
@@ -80,17 +79,11 @@ export async function runObjectTask(task: ObjectTask, writeSpool: SpoolWriter): 
   });
   let spoolLineBytes = 0;
   if (keys.length > 0) {
-    const line = spoolLine({
-      sourceObject: task.origin.sourceObject,
-      deliveredAt: task.origin.deliveredAt,
-      rows,
-      records: parsed.records,
-      text: parsed.text,
-      onlyRecords: parsed.onlyRecords,
-    });
-    for (const piece of line) spoolLineBytes += typeof piece === 'string' ? Buffer.byteLength(piece) : piece.byteLength;
-    writeSpool(task.spoolPath, line);
-    writeSpool(`${task.spoolPath}.keys`, [`${keys.join('\n')}\n`]);
+    const lines = spoolLines({ rows, records: parsed.records, text: parsed.text, onlyRecords: parsed.onlyRecords });
+    spoolLineBytes = lines.maxLineBytes;
+    // One write per object keeps lines whole even when two tasks of this worker overlap.
+    writeSpool(task.spoolPath, lines.data);
+    writeSpool(`${task.spoolPath}.keys`, `${keys.join('\n')}\n`);
   }
   return {
     id: task.id,

@@ -11,7 +11,7 @@ if (!parentPort) throw new Error('ingest/cloudtrail/worker.ts must run in a work
 const port = parentPort;
 const spools = new Map<string, number>();
 
-function writeSpool(path: string, pieces: readonly (string | Buffer)[]): void {
+function writeSpool(path: string, data: string | Buffer): void {
   let fd = spools.get(path);
   if (fd === undefined) {
     // A new batch: the previous batch's files are complete (a late write would simply reopen one).
@@ -25,7 +25,8 @@ function writeSpool(path: string, pieces: readonly (string | Buffer)[]): void {
     fd = openSync(path, 'a');
     spools.set(path, fd);
   }
-  for (const piece of pieces) writeSync(fd, piece);
+  if (typeof data === 'string') writeSync(fd, data);
+  else writeSync(fd, data);
 }
 
 function closeSpools(): void {
