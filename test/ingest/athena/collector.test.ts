@@ -1,17 +1,16 @@
 import { rm } from 'node:fs/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createAthenaCollector } from '../../../ingest/athena/collector.js';
 import { writeApiFixture } from '../../fake-aws/fixtures.js';
-import { type FakeAws, startFakeAws } from '../../fake-aws/index.js';
+import { startFakeAws } from '../../fake-aws/index.js';
 import {
   CONSUMER,
   fakeDependencies,
-  type MiniOrg,
   miniOrgConfig,
   miniOrgEntries,
   QUERY_IDS,
   testContext,
-  writeMiniOrg,
+  useMiniOrgOnFakeAws,
 } from '../aws/mini-org.js';
 
 /** The same organisation one query later: q6 on top of the newest-first listing. */
@@ -38,22 +37,11 @@ async function writeOrgWithNewQuery(): Promise<string> {
 }
 
 describe('athena collector', () => {
-  let org: MiniOrg;
-  let fake: FakeAws;
-
-  beforeAll(async () => {
-    org = await writeMiniOrg();
-    fake = await startFakeAws({ sampleDir: org.sampleDir });
-  });
-
-  afterAll(async () => {
-    await fake.close();
-    await org.cleanup();
-  });
+  const env = useMiniOrgOnFakeAws();
 
   it('writes workgroups and every query of every listing page with its statistics and error', async () => {
     // Prepare
-    const ctx = testContext(miniOrgConfig({ lake: org.lake, endpoint: fake.endpoint }));
+    const ctx = testContext(miniOrgConfig({ lake: env.org.lake, endpoint: env.fake.endpoint }));
     // Act
     await createAthenaCollector(fakeDependencies).collect(ctx, {});
     // Assess
@@ -83,18 +71,18 @@ describe('athena collector', () => {
       data_scanned_bytes: 50 * 1048576,
     });
     expect(queries[4]).toMatchObject({ state: 'FAILED', error_category: '2', error_message: 'TABLE_NOT_FOUND' });
-    expect(fake.requestsFor('BatchGetQueryExecution')[0]?.params.QueryExecutionIds).toEqual(QUERY_IDS);
+    expect(env.fake.requestsFor('BatchGetQueryExecution')[0]?.params.QueryExecutionIds).toEqual(QUERY_IDS);
   });
 
   it('asks only for queries newer than the last one seen on the next run, without duplicating rows', async () => {
     // Prepare: a first run on a fresh lake, then one new query.
-    const lake = `${org.lake}-incremental`;
-    const ctx = testContext(miniOrgConfig({ lake, endpoint: fake.endpoint }));
-    fake.reset();
+    const lake = `${env.org.lake}-incremental`;
+    const ctx = testContext(miniOrgConfig({ lake, endpoint: env.fake.endpoint }));
+    env.fake.reset();
     await createAthenaCollector(fakeDependencies).collect(ctx, {});
     const firstRun = {
-      list: fake.requestsFor('ListQueryExecutions').length,
-      batch: fake.requestsFor('BatchGetQueryExecution').length,
+      list: env.fake.requestsFor('ListQueryExecutions').length,
+      batch: env.fake.requestsFor('BatchGetQueryExecution').length,
     };
     const laterFake = await startFakeAws({ sampleDir: await writeOrgWithNewQuery() });
     try {

@@ -6,12 +6,14 @@
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { AwsCredentialIdentity } from '@smithy/types';
+import { afterAll, beforeAll } from 'vitest';
 import type { ApiCollectorDependencies } from '../../../ingest/aws/api-collector.js';
 import { createAwsAccess } from '../../../ingest/aws/clients.js';
 import { type LoadedConfig, parseConfig } from '../../../lib/config/load.js';
 import { createContext, type RunContext } from '../../../lib/context.js';
 import { createMemoryLogger } from '../../../lib/log.js';
 import { type FixtureEntry, makeTempDir, writeApiFixture } from '../../fake-aws/fixtures.js';
+import { type FakeAws, startFakeAws } from '../../fake-aws/index.js';
 
 export const MANAGEMENT = '200000000001';
 export const GOVERNANCE = '200000000003';
@@ -425,3 +427,25 @@ const DUMMY_CREDENTIALS: AwsCredentialIdentity = { accessKeyId: 'AKIAFAKEDUMMYKE
 export const fakeDependencies: ApiCollectorDependencies = {
   awsAccess: (config) => createAwsAccess(config, { baseCredentials: async () => DUMMY_CREDENTIALS }),
 };
+
+export interface MiniOrgOnFakeAws {
+  readonly org: MiniOrg;
+  readonly fake: FakeAws;
+}
+
+/**
+ * For one test file: writes a fresh mini organisation and serves it with the fake AWS before its
+ * tests, and stops both after them. Read `env.org` / `env.fake` inside the tests.
+ */
+export function useMiniOrgOnFakeAws(): MiniOrgOnFakeAws {
+  const env = {} as { org: MiniOrg; fake: FakeAws };
+  beforeAll(async () => {
+    env.org = await writeMiniOrg();
+    env.fake = await startFakeAws({ sampleDir: env.org.sampleDir });
+  });
+  afterAll(async () => {
+    await env.fake?.close();
+    await env.org?.cleanup();
+  });
+  return env;
+}

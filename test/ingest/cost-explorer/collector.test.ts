@@ -1,33 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createCostExplorerCollector } from '../../../ingest/cost-explorer/collector.js';
-import { type FakeAws, startFakeAws } from '../../fake-aws/index.js';
-import {
-  fakeDependencies,
-  MANAGEMENT,
-  type MiniOrg,
-  miniOrgConfig,
-  PRODUCER,
-  testContext,
-  writeMiniOrg,
-} from '../aws/mini-org.js';
+import { fakeDependencies, MANAGEMENT, miniOrgConfig, PRODUCER, testContext, useMiniOrgOnFakeAws } from '../aws/mini-org.js';
 
 describe('cost_explorer collector', () => {
-  let org: MiniOrg;
-  let fake: FakeAws;
-
-  beforeAll(async () => {
-    org = await writeMiniOrg();
-    fake = await startFakeAws({ sampleDir: org.sampleDir });
-  });
-
-  afterAll(async () => {
-    await fake.close();
-    await org.cleanup();
-  });
+  const env = useMiniOrgOnFakeAws();
 
   it('reads every NextPageToken page of both groupings and counts the paid requests', async () => {
     // Prepare
-    const ctx = testContext(miniOrgConfig({ lake: org.lake, endpoint: fake.endpoint }));
+    const ctx = testContext(miniOrgConfig({ lake: env.org.lake, endpoint: env.fake.endpoint }));
     // Act
     const result = await createCostExplorerCollector(fakeDependencies).collect(ctx, {});
     // Assess
@@ -44,7 +24,7 @@ describe('cost_explorer collector', () => {
       { account: PRODUCER },
     );
     db.close();
-    const requests = fake.requestsFor('GetCostAndUsage');
+    const requests = env.fake.requestsFor('GetCostAndUsage');
     expect(requests).toHaveLength(4);
     expect(requests.every((request) => request.account === MANAGEMENT && request.region === 'us-east-1')).toBe(true);
     expect(requests.map((request) => Boolean(request.params.NextPageToken))).toEqual([false, true, false, true]);
@@ -77,8 +57,8 @@ describe('cost_explorer collector', () => {
 
   it('asks again only for days not yet final on the next run, and replaces their rows', async () => {
     // Prepare: the lake of the first test holds the final days.
-    fake.reset();
-    const ctx = testContext(miniOrgConfig({ lake: org.lake, endpoint: fake.endpoint }));
+    env.fake.reset();
+    const ctx = testContext(miniOrgConfig({ lake: env.org.lake, endpoint: env.fake.endpoint }));
     // Act
     const result = await createCostExplorerCollector(fakeDependencies).collect(ctx, {});
     // Assess
@@ -87,7 +67,7 @@ describe('cost_explorer collector', () => {
       'SELECT count(*) AS rows, count(DISTINCT (day, grouping, account_id, service, tag_value)) AS distinct_rows FROM cost_daily',
     );
     db.close();
-    const periods = fake.requestsFor('GetCostAndUsage').map((request) => request.params.TimePeriod);
+    const periods = env.fake.requestsFor('GetCostAndUsage').map((request) => request.params.TimePeriod);
     expect(periods).toEqual([
       { Start: '2026-10-28', End: '2026-10-31' },
       { Start: '2026-10-28', End: '2026-10-31' },

@@ -1,25 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createGlueCollector } from '../../../ingest/glue/collector.js';
-import { type FakeAws, startFakeAws } from '../../fake-aws/index.js';
-import { fakeDependencies, type MiniOrg, miniOrgConfig, PRODUCER, testContext, writeMiniOrg } from '../aws/mini-org.js';
+import { fakeDependencies, miniOrgConfig, PRODUCER, testContext, useMiniOrgOnFakeAws } from '../aws/mini-org.js';
 
 describe('glue collector', () => {
-  let org: MiniOrg;
-  let fake: FakeAws;
-
-  beforeAll(async () => {
-    org = await writeMiniOrg();
-    fake = await startFakeAws({ sampleDir: org.sampleDir });
-  });
-
-  afterAll(async () => {
-    await fake.close();
-    await org.cleanup();
-  });
+  const env = useMiniOrgOnFakeAws();
 
   it('writes databases, every page of tables and partitions, with catalog times as UTC timestamps', async () => {
     // Prepare
-    const ctx = testContext(miniOrgConfig({ lake: org.lake, endpoint: fake.endpoint }));
+    const ctx = testContext(miniOrgConfig({ lake: env.org.lake, endpoint: env.fake.endpoint }));
     // Act
     await createGlueCollector(fakeDependencies).collect(ctx, {});
     // Assess
@@ -64,6 +52,6 @@ describe('glue collector', () => {
       { table_name: 'orders', partition_values: ['2026-10-30'], creation_time: new Date(1792886400 * 1000).toISOString() },
     ]);
     // customers has no partition keys: no GetPartitions for it.
-    expect(fake.requestsFor('GetPartitions').map((request) => request.params.TableName)).toEqual(['orders', 'orders']);
+    expect(env.fake.requestsFor('GetPartitions').map((request) => request.params.TableName)).toEqual(['orders', 'orders']);
   });
 });

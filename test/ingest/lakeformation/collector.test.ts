@@ -1,33 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createLakeFormationCollector } from '../../../ingest/lakeformation/collector.js';
-import { type FakeAws, startFakeAws } from '../../fake-aws/index.js';
-import {
-  fakeDependencies,
-  GOVERNANCE,
-  type MiniOrg,
-  miniOrgConfig,
-  PRODUCER,
-  testContext,
-  writeMiniOrg,
-} from '../aws/mini-org.js';
+import { fakeDependencies, GOVERNANCE, miniOrgConfig, PRODUCER, testContext, useMiniOrgOnFakeAws } from '../aws/mini-org.js';
 
 describe('lakeformation collector', () => {
-  let org: MiniOrg;
-  let fake: FakeAws;
-
-  beforeAll(async () => {
-    org = await writeMiniOrg();
-    fake = await startFakeAws({ sampleDir: org.sampleDir });
-  });
-
-  afterAll(async () => {
-    await fake.close();
-    await org.cleanup();
-  });
+  const env = useMiniOrgOnFakeAws();
 
   it('reads every ListPermissions page of producers and governance and flattens each resource type', async () => {
     // Prepare
-    const ctx = testContext(miniOrgConfig({ lake: org.lake, endpoint: fake.endpoint }));
+    const ctx = testContext(miniOrgConfig({ lake: env.org.lake, endpoint: env.fake.endpoint }));
     // Act
     const result = await createLakeFormationCollector(fakeDependencies).collect(ctx, {});
     // Assess
@@ -40,7 +20,7 @@ describe('lakeformation collector', () => {
     );
     db.close();
     // Three pages untyped, then the LF_TAG and LF_TAG_POLICY listings (same grants, de-duplicated).
-    const listings = fake.requestsFor('ListPermissions', PRODUCER).map((request) => request.params.ResourceType ?? 'all');
+    const listings = env.fake.requestsFor('ListPermissions', PRODUCER).map((request) => request.params.ResourceType ?? 'all');
     expect(listings).toEqual([
       'all',
       'all',
@@ -74,7 +54,7 @@ describe('lakeformation collector', () => {
   });
 
   it('writes settings, LF-Tags and the tags of each Glue table, database tags once', async () => {
-    const ctx = testContext(miniOrgConfig({ lake: org.lake, endpoint: fake.endpoint }));
+    const ctx = testContext(miniOrgConfig({ lake: env.org.lake, endpoint: env.fake.endpoint }));
     await createLakeFormationCollector(fakeDependencies).collect(ctx, {});
     const db = await ctx.openLakeDatabase();
     const settings = await db.all(

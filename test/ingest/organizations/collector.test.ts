@@ -1,35 +1,22 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createOrganizationsCollector } from '../../../ingest/organizations/collector.js';
-import { type FakeAws, startFakeAws } from '../../fake-aws/index.js';
 import {
   CONSUMER,
   fakeDependencies,
   GOVERNANCE,
   MANAGEMENT,
-  type MiniOrg,
   miniOrgConfig,
   PRODUCER,
   testContext,
-  writeMiniOrg,
+  useMiniOrgOnFakeAws,
 } from '../aws/mini-org.js';
 
 describe('organizations collector', () => {
-  let org: MiniOrg;
-  let fake: FakeAws;
-
-  beforeAll(async () => {
-    org = await writeMiniOrg();
-    fake = await startFakeAws({ sampleDir: org.sampleDir });
-  });
-
-  afterAll(async () => {
-    await fake.close();
-    await org.cleanup();
-  });
+  const env = useMiniOrgOnFakeAws();
 
   it('maps every account of every page to its domain tag, read in the management account', async () => {
     // Prepare
-    const ctx = testContext(miniOrgConfig({ lake: org.lake, endpoint: fake.endpoint }));
+    const ctx = testContext(miniOrgConfig({ lake: env.org.lake, endpoint: env.fake.endpoint }));
     // Act
     await createOrganizationsCollector(fakeDependencies).collect(ctx, {});
     // Assess
@@ -47,7 +34,7 @@ describe('organizations collector', () => {
     ]);
     expect(accounts[0]).toMatchObject({ joined_at: new Date(1700000000 * 1000).toISOString(), snapshot_date: '2026-10-31' });
     expect(
-      new Set(fake.requests.filter((request) => request.service === 'organizations').map((request) => request.account)),
+      new Set(env.fake.requests.filter((request) => request.service === 'organizations').map((request) => request.account)),
     ).toEqual(new Set([MANAGEMENT]));
   });
 });
