@@ -5,7 +5,7 @@
 import { Command, CommanderError } from 'commander';
 import { describeError, exitCodeFor } from '../lib/errors.js';
 import { createLogger } from '../lib/log.js';
-import { commandModules } from './commands/index.js';
+import { type CommandModule, commandModulesFor } from './commands/index.js';
 
 export interface GlobalOptions {
   readonly config: string;
@@ -14,7 +14,7 @@ export interface GlobalOptions {
   readonly verbose?: boolean;
 }
 
-export function buildProgram(): Command {
+export function buildProgram(commandModules: readonly CommandModule[]): Command {
   const program = new Command('meshwatch')
     .description('Audit, observability and FinOps analytics for an AWS data mesh')
     .option('-c, --config <file>', 'configuration file', './meshwatch.config.yaml')
@@ -28,7 +28,8 @@ export function buildProgram(): Command {
 }
 
 export async function main(argv: readonly string[]): Promise<number> {
-  const program = buildProgram();
+  // argv[0] is node and argv[1] the script; the command modules needed are picked from the rest.
+  const program = buildProgram(await commandModulesFor(argv.slice(2)));
   try {
     await program.parseAsync([...argv]);
     return 0;

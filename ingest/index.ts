@@ -25,7 +25,8 @@ export async function collect(ctx: RunContext, options: CollectStageOptions = {}
       continue;
     }
     try {
-      results.push(await source.collect(ctx, options));
+      const collector = await source.load();
+      results.push(await collector.collect(ctx, options));
     } catch (error) {
       failures.push(source.name);
       ctx.logger.error(`${source.name}: failed — ${describeError(error, { verbose: ctx.logger.level === 'verbose' })}`);

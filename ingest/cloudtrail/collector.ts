@@ -5,21 +5,21 @@
  * read = written + quarantined + duplicates balance with the integrity counts.
  */
 import { availableParallelism } from 'node:os';
-import { S3Client } from '@aws-sdk/client-s3';
+import { join } from 'node:path';
 import { accountsOfKind } from '../../lib/config/accounts.js';
 import type { RunContext, StageResult } from '../../lib/context.js';
 import { listFiles } from '../../lib/lake/atomic.js';
 import { openDatabase, quoteLiteral } from '../../lib/lake/duckdb.js';
-import { createAwsAccess } from '../aws/clients.js';
 import type { CollectOptions, SourceCollector } from '../source.js';
 import { ingestTrail, type TrailIngestSummary } from './ingest-trail.js';
 import { listingPlan } from './listing-plan.js';
 import { localTrailSource } from './local-source.js';
-import { collectLookupEvents, type LookupSummary } from './lookup-events.js';
-import { listPublicKeysFor } from './public-keys-api.js';
-import { parseS3Url, s3TrailSource } from './s3-source.js';
+import type { LookupSummary } from './lookup-events.js';
 import { cloudtrailPaths } from './state-paths.js';
 import type { TrailSource } from './trail-source.js';
+
+/** Where a local trail copy's folder listings are remembered (folder-listing-cache.ts). */
+const LOCAL_LISTING_CACHE = 'local-listing.json';
 
 export const cloudtrailCollector: SourceCollector = {
   name: 'cloudtrail',
@@ -44,6 +44,7 @@ export async function collectCloudtrail(ctx: RunContext, options: CollectOptions
     warnings += summary.missing + summary.digestsInvalid + summary.chainBreaks;
   }
   if (source.lookup_events) {
+    const { collectLookupEvents } = await import('./lookup-events.js');
     const lookup = await collectLookupEvents(ctx, source.lookup_events, options, { workers });
     notes.push(...describeLookupRun(lookup));
     warnings += lookup.failures.length + (lookup.quarantinedRecords > 0 ? 1 : 0);
@@ -54,8 +55,18 @@ export async function collectCloudtrail(ctx: RunContext, options: CollectOptions
 async function trailSources(ctx: RunContext): Promise<TrailSource[]> {
   const source = ctx.config.sources.cloudtrail;
   const sources: TrailSource[] = [];
-  if (source?.path) sources.push(localTrailSource(source.path));
+  if (source?.path) {
+    const listingCache = join(cloudtrailPaths(ctx.layout).stateDir, LOCAL_LISTING_CACHE);
+    sources.push(localTrailSource(source.path, { listingCache }));
+  }
   if (source?.s3) {
+    // The AWS SDK is loaded only for an S3 trail: a local re-run stays fast (see ingest/sources.ts).
+    const [{ S3Client }, { createAwsAccess }, { listPublicKeysFor }, { parseS3Url, s3TrailSource }] = await Promise.all([
+      import('@aws-sdk/client-s3'),
+      import('../aws/clients.js'),
+      import('./public-keys-api.js'),
+      import('./s3-source.js'),
+    ]);
     const access = await createAwsAccess(ctx.config);
     // The org-trail bucket lives in the log-archive account (else the management account).
     const bucketAccount =

@@ -8,7 +8,7 @@
  * many days a run reads, and a killed run loses at most the batches in progress (re-read next time).
  * A batch is published in the background while the workers parse the next one.
  */
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RunContext } from '../../lib/context.js';
 import { createStagingDir } from '../../lib/lake/atomic.js';
@@ -17,10 +17,10 @@ import type { Logger } from '../../lib/log.js';
 import { createProgress } from '../../lib/progress.js';
 import { writeBatch } from './batch-writer.js';
 import { type ExpectedHash, type IntegrityScan, scanDigests, verdictFor } from './integrity.js';
-import { loadManifest, type Manifest, type ManifestEntry, needsProcessing, type Verification } from './manifest.js';
+import { Manifest, type ManifestEntry, type Verification } from './manifest.js';
 import { type ObjectKeyInfo, parseObjectKey } from './object-key.js';
 import type { ObjectTaskResult } from './object-task.js';
-import { OBJECTS_FILE, stageObjectsDataset } from './objects-dataset.js';
+import { objectsFileName, stageObjectsShard } from './objects-dataset.js';
 import { prefetched } from './prefetch.js';
 import { publishWithJournal } from './publish-journal.js';
 import { BatchQuarantine } from './quarantine.js';
@@ -86,7 +86,7 @@ export async function ingestTrail(
   const paths = cloudtrailPaths(ctx.layout);
   const recovery = await recoverInterruptedRun(paths);
   if (recovery.recovered) ctx.logger.info('cloudtrail: finished publishing a batch an interrupted run left behind');
-  const manifest = await loadManifest(paths.manifest);
+  const manifest = await Manifest.load(paths.stateDir);
   const summary = emptySummary(recovery.recovered);
 
   const integrity: IntegrityScan = settings.verifyDigests
@@ -105,12 +105,12 @@ export async function ingestTrail(
     if (info?.kind !== 'log') continue;
     listed.add(object.key);
     summary.objectsListed++;
-    if (needsProcessing(manifest, object.key, object.size, object.version)) pending.push({ object, info });
+    if (manifest.needsProcessing(object.key, object.size, object.version)) pending.push({ object, info });
   }
   pending.sort((a, b) => (a.object.key < b.object.key ? -1 : a.object.key > b.object.key ? 1 : 0));
   const manifestChanged = await applyDigestsToKnownObjects(manifest, integrity.expected, listed, source, summary, ctx);
 
-  if (pending.length === 0 && !manifestChanged) {
+  if (pending.length === 0 && !manifestChanged && !manifest.hasChanges()) {
     countVerification(manifest, summary);
     return summary;
   }
@@ -302,31 +302,37 @@ async function publishBatch({ db, manifest, paths, batch, runId, logger }: Publi
     maxLineBytes: batch.maxLineBytes,
   });
   const copiedAt = Date.now();
-  for (const [key, entry] of batch.entries) manifest.objects[key] = entry;
+  for (const entry of batch.entries.values()) await manifest.put(entry);
   for (const [key, count] of written.duplicatesByObject) {
-    const entry = manifest.objects[key];
-    if (!entry) continue;
-    entry.duplicates += count;
-    entry.written -= count;
+    await manifest.update(key, (entry) => {
+      entry.duplicates += count;
+      entry.written -= count;
+    });
   }
   const quarantineMoves = await batch.quarantine.stage(
     join(batch.stageDir, 'quarantine'),
     paths.quarantineDir,
     `${runId}-${String(batch.number).padStart(4, '0')}`,
   );
-  const manifestFile = join(batch.stageDir, 'manifest.json');
-  await writeFile(manifestFile, JSON.stringify(manifest));
-  const objectsFile = await stageObjectsDataset(db, manifest, batch.stageDir);
+  const staged = await manifest.stage(batch.stageDir, objectsFileName);
+  const objectsMoves = [];
+  for (const { shard, entries } of staged.shards) {
+    const from = await stageObjectsShard(db, shard, entries, batch.stageDir);
+    objectsMoves.push({ from, to: join(paths.objectsDir, objectsFileName(shard)) });
+  }
   await publishWithJournal(paths.journal, {
     version: 1,
     stagingDir: batch.stageDir,
-    partitions: written.partitions,
+    // The objects dataset holds exactly one file per manifest shard (this also removes the single
+    // objects.parquet a v1 manifest wrote).
+    partitions: [...written.partitions, { dir: paths.objectsDir, files: staged.objectsFiles }],
     moves: [
       ...written.moves,
       ...quarantineMoves,
-      { from: objectsFile, to: join(paths.objectsDir, OBJECTS_FILE) },
-      // The manifest moves last: until it is in place, a re-run reads the batch's objects again.
-      { from: manifestFile, to: paths.manifest },
+      ...objectsMoves,
+      // The manifest (its shards, then its index) moves last: until the index is in place, a re-run
+      // reads the batch's objects again.
+      ...staged.moves,
     ],
   });
   logger.debug(
@@ -352,11 +358,13 @@ async function applyDigestsToKnownObjects(
 ): Promise<boolean> {
   let changed = expected.size > 0;
   for (const [key, expectation] of expected) {
-    const entry = manifest.objects[key];
+    const entry = await manifest.get(key);
     if (entry && entry.status !== 'missing') {
       const verdict = verdictFor(expectation, entry.sha256);
-      entry.verification = verdict.verification;
-      entry.verification_detail = verdict.detail;
+      await manifest.update(key, (known) => {
+        known.verification = verdict.verification;
+        known.verification_detail = verdict.detail;
+      });
       if (verdict.verification === 'mismatch') ctx.logger.warn(`cloudtrail: integrity mismatch for ${key}: ${verdict.detail}`);
       continue;
     }
@@ -365,7 +373,7 @@ async function applyDigestsToKnownObjects(
     summary.missing++;
     changed = true;
     ctx.logger.warn(`cloudtrail: MISSING log file ${key}: digest ${expectation.digestKey} names it, the trail does not have it`);
-    manifest.objects[key] = {
+    await manifest.put({
       object_key: key,
       account_id: info?.accountId ?? null,
       region: info?.region ?? null,
@@ -382,7 +390,7 @@ async function applyDigestsToKnownObjects(
       verification_detail: `named by digest ${expectation.digestKey} but absent from the trail`,
       ingested_at: sqlTimestamp(new Date()),
       sha256: null,
-    };
+    });
   }
   return changed;
 }
@@ -404,7 +412,7 @@ async function newBatch(runDir: string, number: number): Promise<Batch> {
 }
 
 function countVerification(manifest: Manifest, summary: TrailIngestSummary): void {
-  for (const entry of Object.values(manifest.objects)) summary.verification[entry.verification]++;
+  summary.verification = manifest.verificationCounts();
 }
 
 function addPublished(summary: TrailIngestSummary, published: PublishedCounts): void {

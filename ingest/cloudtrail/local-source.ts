@@ -3,26 +3,36 @@
  * Lists only the account/region/day folders a run needs; workers read the files themselves.
  * S3 user metadata comes from `<key>.s3meta.json` sidecars (`{"Metadata": {...}}`) when present.
  */
-import type { Dirent } from 'node:fs';
+import { type Dirent, type Stats, statSync } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CollectorError } from '../../lib/errors.js';
+import { type CachedFile, FolderListingCache } from './folder-listing-cache.js';
 import type { ListingPlan, ObjectInput, TrailObject, TrailSource } from './trail-source.js';
 
 const SIDECAR = '.s3meta.json';
 
-export function localTrailSource(root: string): TrailSource {
+export interface LocalTrailOptions {
+  /** File remembering each day folder's listing (folder-listing-cache.ts); none: stat every file. */
+  readonly listingCache?: string;
+}
+
+export function localTrailSource(root: string, options: LocalTrailOptions = {}): TrailSource {
   const pathOf = (key: string) => join(root, ...key.split('/'));
+  let cache: Promise<FolderListingCache | undefined> | undefined;
   return {
     location: root,
     async *list(plan, folder) {
+      cache ??= options.listingCache ? FolderListingCache.load(options.listingCache, root) : Promise.resolve(undefined);
+      const listing: Listing = { root, plan, folder, cache: await cache };
       const logs = join(root, 'AWSLogs');
       const top = await entries(logs, true);
       for (const entry of top) {
         if (!entry.isDirectory()) continue;
-        if (entry.name.startsWith('o-')) yield* listAccounts(root, `AWSLogs/${entry.name}`, plan, folder);
-        else if (/^\d{12}$/.test(entry.name)) yield* listAccount(root, `AWSLogs/${entry.name}`, plan, folder);
+        if (entry.name.startsWith('o-')) yield* listAccounts(listing, `AWSLogs/${entry.name}`);
+        else if (/^\d{12}$/.test(entry.name)) yield* listAccount(listing, `AWSLogs/${entry.name}`);
       }
+      await listing.cache?.save();
     },
     async input(object): Promise<ObjectInput> {
       return { path: pathOf(object.key) };
@@ -81,13 +91,21 @@ export function metadataFromSidecar(sidecar: unknown): Record<string, string> {
   return metadata;
 }
 
-async function* listAccounts(root: string, prefix: string, plan: ListingPlan, folder: string): AsyncGenerator<TrailObject> {
-  for (const entry of await entries(join(root, prefix))) {
-    if (entry.isDirectory() && /^\d{12}$/.test(entry.name)) yield* listAccount(root, `${prefix}/${entry.name}`, plan, folder);
+interface Listing {
+  readonly root: string;
+  readonly plan: ListingPlan;
+  readonly folder: string;
+  readonly cache: FolderListingCache | undefined;
+}
+
+async function* listAccounts(listing: Listing, prefix: string): AsyncGenerator<TrailObject> {
+  for (const entry of await entries(join(listing.root, prefix))) {
+    if (entry.isDirectory() && /^\d{12}$/.test(entry.name)) yield* listAccount(listing, `${prefix}/${entry.name}`);
   }
 }
 
-async function* listAccount(root: string, prefix: string, plan: ListingPlan, folder: string): AsyncGenerator<TrailObject> {
+async function* listAccount(listing: Listing, prefix: string): AsyncGenerator<TrailObject> {
+  const { root, plan, folder } = listing;
   const account = prefix.slice(prefix.lastIndexOf('/') + 1);
   if (plan.accounts && !plan.accounts.includes(account)) return;
   const base = `${prefix}/${folder}`;
@@ -97,7 +115,7 @@ async function* listAccount(root: string, prefix: string, plan: ListingPlan, fol
     const dayPrefixes = plan.days
       ? plan.days.map((day) => `${regionPrefix}/${day.replaceAll('-', '/')}`)
       : await nestedDayFolders(root, regionPrefix);
-    for (const dayPrefix of dayPrefixes) yield* listFiles(root, dayPrefix);
+    for (const dayPrefix of dayPrefixes) yield* listFiles(listing, dayPrefix);
   }
 }
 
@@ -115,17 +133,37 @@ async function nestedDayFolders(root: string, regionPrefix: string): Promise<str
   return days.sort();
 }
 
-async function* listFiles(root: string, dayPrefix: string): AsyncGenerator<TrailObject> {
-  const files = (await entries(join(root, dayPrefix))).filter(
-    (entry) => entry.isFile() && !entry.name.endsWith(SIDECAR) && !entry.name.startsWith('.'),
-  );
-  files.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  // All of a day's stats at once: one at a time, thousands of thread-pool round trips dominate a re-run.
-  const infos = await Promise.all(files.map((file) => stat(join(root, dayPrefix, file.name))));
-  for (const [index, file] of files.entries()) {
-    const info = infos[index] as Awaited<ReturnType<typeof stat>>;
-    yield { key: `${dayPrefix}/${file.name}`, size: Number(info.size), version: `mtime:${info.mtimeMs}` };
+async function* listFiles(listing: Listing, dayPrefix: string): AsyncGenerator<TrailObject> {
+  const dir = join(listing.root, dayPrefix);
+  // The folder's mtime is read before its entries: a file added meanwhile changes it again.
+  const folderInfo = statOrNull(dir);
+  if (!folderInfo?.isDirectory()) return;
+  let files = listing.cache?.lookup(dayPrefix, folderInfo.mtimeMs);
+  if (!files) {
+    const fresh = statFiles(dir, await entries(dir));
+    listing.cache?.remember(dayPrefix, folderInfo.mtimeMs, fresh);
+    files = fresh;
   }
+  for (const [name, size, mtimeMs] of files) yield { key: `${dayPrefix}/${name}`, size, version: `mtime:${mtimeMs}` };
+}
+
+/**
+ * Size and mtime of a folder's trail files, in name order. Synchronous stats: through the promise
+ * API every stat is a thread-pool round trip, several times the cost of the system call.
+ */
+function statFiles(dir: string, found: Dirent[]): CachedFile[] {
+  const files: CachedFile[] = [];
+  for (const entry of found) {
+    if (!entry.isFile() || entry.name.endsWith(SIDECAR) || entry.name.startsWith('.')) continue;
+    const info = statOrNull(join(dir, entry.name));
+    if (info) files.push([entry.name, info.size, info.mtimeMs]);
+  }
+  return files.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
+/** Null when the path vanished between listing and stat (a sync removing it). */
+function statOrNull(path: string): Stats | null {
+  return statSync(path, { throwIfNoEntry: false }) ?? null;
 }
 
 async function entries(dir: string, required = false): Promise<Dirent[]> {

@@ -9,6 +9,8 @@ export const DATASET = 'cloudtrail';
 export interface CloudtrailPaths {
   readonly datasetDir: string;
   readonly objectsDir: string;
+  /** The collector's state folder (`_state/cloudtrail`): manifest index and shards, journal, checkpoints. */
+  readonly stateDir: string;
   readonly manifest: string;
   readonly journal: string;
   readonly lookupCheckpoint: string;
@@ -20,6 +22,7 @@ export function cloudtrailPaths(layout: LakeLayout): CloudtrailPaths {
   return {
     datasetDir: layout.datasetDir(DATASET),
     objectsDir: layout.datasetDir('cloudtrail_objects'),
+    stateDir: layout.statePath('cloudtrail'),
     manifest: layout.statePath('cloudtrail', 'manifest.json'),
     journal: layout.statePath('cloudtrail', 'publish-journal.json'),
     lookupCheckpoint: layout.statePath('cloudtrail', 'lookup-events.json'),
