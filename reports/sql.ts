@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Database, Row, SqlParams } from '../lib/lake/duckdb.js';
+import { allByColumns, type Database, type Row, type SqlParams } from '../lib/lake/duckdb.js';
 
 const SQL_DIR = join(fileURLToPath(new URL('.', import.meta.url)), 'sql');
 const cache = new Map<string, string>();
@@ -34,6 +34,7 @@ export function reportSql(name: ReportQueryName): string {
   return sql;
 }
 
+/** Rows are read column by column (`allByColumns`): the same values, faster for long listings. */
 export function runReportQuery<T extends Row = Row>(db: Database, name: ReportQueryName, params: SqlParams = {}): Promise<T[]> {
-  return db.all<T>(reportSql(name), params);
+  return allByColumns<T>(db, reportSql(name), params);
 }

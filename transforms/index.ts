@@ -9,8 +9,8 @@
  */
 import type { RunContext, StageResult } from '../lib/context.js';
 import { TransformError } from '../lib/errors.js';
-import type { Database } from '../lib/lake/duckdb.js';
-import { buildModels } from './runner/build.js';
+import { type Database, quoteLiteral } from '../lib/lake/duckdb.js';
+import { buildModels, type ModelRun } from './runner/build.js';
 import { type FixedRowsResult, runAllFixedRowsTests } from './runner/fixed-rows.js';
 import { orderModels } from './runner/graph.js';
 import { createMacros, loadMacros, type MacroFile } from './runner/macros.js';
@@ -29,9 +29,11 @@ export type { FixedRowsResult } from './runner/fixed-rows.js';
 export interface TransformOptions {
   /** Only these models (and what they depend on); default all. */
   readonly models?: readonly string[];
+  /** Called after each model is built (benchmarks record per-model times). */
+  readonly onModel?: (run: ModelRun) => void;
 }
 
-export async function transform(ctx: RunContext, _options: TransformOptions = {}): Promise<StageResult> {
+export async function transform(ctx: RunContext, options: TransformOptions = {}): Promise<StageResult> {
   const models = orderModels(await loadModels());
   const macros = await loadMacros();
   const fingerprint = await lakeFingerprint(ctx.layout, models, fingerprintInputs(ctx, macros));
@@ -41,6 +43,9 @@ export async function transform(ctx: RunContext, _options: TransformOptions = {}
   try {
     // Marts carry no row order, so DuckDB may build them in parallel without keeping one.
     await db.run("SET TimeZone = 'UTC'; SET preserve_insertion_order = false");
+    // Bounded memory: the staging and intermediate tables live in memory while they are needed, and
+    // DuckDB's own default (80% of RAM) let a 10M-event run take 12 GB. Beyond the limit it spills.
+    await db.run(`SET memory_limit = ${quoteLiteral(ctx.config.transforms.memory_limit)}`);
     await createMacros(db, macros);
     const sources = await createSourceTables(db, (source) =>
       source.kind === 'config' ? loadConfigRows(db, ctx, source.name) : undefined,
@@ -50,7 +55,11 @@ export async function transform(ctx: RunContext, _options: TransformOptions = {}
       notes.push(`no data for ${missing.map((source) => source.name).join(', ')}: their staging models are empty`);
     }
     const runs = await buildModels(db, models, paramsFromConfig(ctx.config, ctx.now), {
-      onModel: (run) => ctx.logger.info(`transform: ${run.name} ${run.rows} rows in ${run.ms} ms`),
+      dropIntermediates: true,
+      onModel: (run) => {
+        ctx.logger.info(`transform: ${run.name} ${run.rows} rows in ${run.ms} ms`);
+        options.onModel?.(run);
+      },
     });
     for (const run of runs) {
       if (!run.isMart) continue;

@@ -1,31 +1,33 @@
 /**
- * Turns one batch's spool files into the Parquet files of the partitions it touches, ready to
- * publish. Each touched partition is rebuilt whole: the batch's rows plus the partition's existing
- * rows (minus those of objects this batch read again), de-duplicated on `event_id` — the latest
- * delivery wins — and written by DuckDB's parallel COPY with zstd, one folder per
- * `event_date=…/account_id=…`. Nothing in the dataset changes here; see publish-journal.ts.
- * zstd level 1: measured ~40% faster than the default level 3 on many small partitions, files a
- * little larger (bench/RESULTS.md).
+ * Turns one batch's Parquet files — written by the workers (row-store.ts), partitioned
+ * `event_date=…/account_id=…` — into the moves that publish them. Nothing in the dataset changes
+ * here; see publish-journal.ts.
+ *
+ * Most partitions are simply *appended*: the workers' files move in next to the partition's
+ * existing files. A partition is *rebuilt* (its new and existing rows, de-duplicated on `event_id`
+ * — the latest delivery wins — written again by DuckDB's COPY) only when it holds a duplicate or a
+ * row of an object this batch read again. Deciding that reads just `event_id` and `source_object`
+ * of the new files and of the touched partitions' existing files (columnar, cheap).
+ * zstd level 1: measured ~40% faster than the default level 3 on many small partitions.
  */
 import { readdir } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { listFiles, writeFileAtomic } from '../../lib/lake/atomic.js';
 import { type Database, quoteLiteral } from '../../lib/lake/duckdb.js';
 import { CLOUDTRAIL_COLUMNS } from './columns.js';
-import { spoolRowsQuery } from './spool-line.js';
 
 export interface BatchWriteInput {
   readonly db: Database;
-  /** Holds `worker-<n>.ndjson` (a line per row, spool-line.ts) and `worker-<n>.ndjson.keys` (event_id, partition). */
-  readonly spoolDir: string;
+  /** The folder the workers wrote the batch's rows to (`<flush>/event_date=…/account_id=…/part-N.parquet`). */
+  readonly rowsDir: string;
   /** The live dataset folder (`<lake>/cloudtrail`). */
   readonly datasetDir: string;
-  /** Empty folder the new partition files are written to. */
+  /** Empty folder rebuilt partitions are written to. */
   readonly outputDir: string;
   /** Keys of the objects this batch read: their earlier rows, if any, are replaced. */
   readonly batchObjects: readonly string[];
-  /** The longest spool line the workers wrote for this batch. */
-  readonly maxLineBytes: number;
+  /** Makes the published file names unique across batches and runs (letters, digits, `-`). */
+  readonly fileTag: string;
 }
 
 export interface PartitionFiles {
@@ -42,86 +44,141 @@ export interface BatchWriteResult {
   readonly duplicatesByObject: Map<string, number>;
 }
 
+interface Partition {
+  /** `event_date=…/account_id=…` */
+  readonly rel: string;
+  readonly newFiles: string[];
+  readonly existingFiles: string[];
+}
+
 const ORDER_LATEST_DELIVERY = 'delivered_at DESC NULLS LAST, source_object DESC, CAST(record AS VARCHAR) DESC';
+const PARTITION_OF_FILE = `regexp_extract(filename, 'event_date=[^/]*/account_id=[^/]*', 0)`;
 
 export async function writeBatch(input: BatchWriteInput): Promise<BatchWriteResult> {
+  const partitions = await partitionsOf(input);
+  if (partitions.size === 0) return { partitions: [], moves: [], duplicatesByObject: new Map() };
   const { db } = input;
-  const spoolFiles = (await readdir(input.spoolDir))
-    .filter((name) => name.endsWith('.ndjson'))
-    .map((name) => join(input.spoolDir, name));
-  if (spoolFiles.length === 0) return { partitions: [], moves: [], duplicatesByObject: new Map() };
+  const newFiles = [...partitions.values()].flatMap((partition) => partition.newFiles);
+  const existingFiles = [...partitions.values()].flatMap((partition) => partition.existingFiles);
 
-  await db.run(
-    `CREATE OR REPLACE TEMP TABLE batch_keys AS SELECT * FROM read_json(${fileList(spoolFiles.map((file) => `${file}.keys`))},
-      format = 'newline_delimited', columns = {event_id: 'VARCHAR', event_date: 'VARCHAR', account_id: 'VARCHAR'})`,
-  );
-  const objectsFile = join(input.spoolDir, 'objects.json');
+  const objectsFile = join(input.outputDir, '..', 'batch-objects.json');
   await writeFileAtomic(objectsFile, JSON.stringify(input.batchObjects.map((key) => ({ source_object: key }))));
   await db.run(
     `CREATE OR REPLACE TEMP TABLE batch_objects AS SELECT * FROM read_json(${quoteLiteral(objectsFile)},
       columns = {source_object: 'VARCHAR'})`,
   );
-  const touched = await db.all<{ event_date: string; account_id: string }>(
-    'SELECT DISTINCT event_date, account_id FROM batch_keys ORDER BY 1, 2',
-  );
-  const partitionDirs = touched.map((row) =>
-    join(input.datasetDir, `event_date=${row.event_date}`, `account_id=${row.account_id}`),
-  );
-  const existingFiles = (await Promise.all(partitionDirs.map(parquetFilesIn))).flat();
-
-  const newRows = spoolRowsQuery(fileList(spoolFiles), input.maxLineBytes);
-  const oldRows =
+  // Every row's key, partition, and whether it is an earlier row of an object read again (dropped).
+  const oldKeys =
     existingFiles.length === 0
-      ? undefined
-      : `SELECT ${CLOUDTRAIL_COLUMNS.map((column) => column.name).join(', ')} FROM read_parquet(${fileList(existingFiles)},
-          hive_partitioning = true, hive_types_autocast = false, hive_types = {'event_date': DATE, 'account_id': VARCHAR})
-        WHERE source_object NOT IN (SELECT source_object FROM batch_objects)`;
-  const allRows = oldRows ? `${newRows} UNION ALL ${oldRows}` : newRows;
-
+      ? ''
+      : `UNION ALL SELECT event_id, ${PARTITION_OF_FILE} AS part, source_object IN (SELECT source_object FROM batch_objects) AS replaced
+         FROM read_parquet(${fileList(existingFiles)}, filename = true, hive_partitioning = false)`;
   await db.run(
-    `CREATE OR REPLACE TEMP TABLE dup_ids AS SELECT event_id FROM (
-       SELECT event_id FROM batch_keys ${oldRows ? `UNION ALL SELECT event_id FROM (${oldRows})` : ''}
-     ) GROUP BY event_id HAVING count(*) > 1`,
+    `CREATE OR REPLACE TEMP TABLE batch_keys AS
+       SELECT event_id, ${PARTITION_OF_FILE} AS part, false AS replaced
+       FROM read_parquet(${fileList(newFiles)}, filename = true, hive_partitioning = false) ${oldKeys}`,
   );
-  const duplicateIds = Number((await db.all<{ n: number }>('SELECT count(*) AS n FROM dup_ids'))[0]?.n ?? 0);
+  await db.run(
+    `CREATE OR REPLACE TEMP TABLE dup_ids AS
+       SELECT event_id FROM batch_keys WHERE NOT replaced GROUP BY event_id HAVING count(*) > 1`,
+  );
+  const rebuild = new Set(
+    (
+      await db.all<{ part: string }>(
+        `SELECT DISTINCT part FROM batch_keys WHERE replaced OR event_id IN (SELECT event_id FROM dup_ids)`,
+      )
+    ).map((row) => row.part),
+  );
   const duplicatesByObject = new Map<string, number>();
-  let query = allRows;
-  if (duplicateIds > 0) {
-    await db.run(
-      `CREATE OR REPLACE TEMP TABLE ranked AS SELECT *, row_number() OVER (PARTITION BY event_id ORDER BY ${ORDER_LATEST_DELIVERY}) AS dedup_rank
-       FROM (${allRows}) WHERE event_id IN (SELECT event_id FROM dup_ids)`,
-    );
-    for (const row of await db.all<{ source_object: string; n: number }>(
-      'SELECT source_object, count(*) AS n FROM ranked WHERE dedup_rank > 1 GROUP BY 1',
-    )) {
-      duplicatesByObject.set(row.source_object, Number(row.n));
+  const moves: { from: string; to: string }[] = [];
+  const result: PartitionFiles[] = [];
+  if (rebuild.size > 0) {
+    const rebuilt = [...partitions.values()].filter((partition) => rebuild.has(partition.rel));
+    await rebuildPartitions(input, rebuilt, duplicatesByObject);
+    const written = await listFiles(input.outputDir);
+    const byDir = new Map<string, string[]>(rebuilt.map((partition) => [join(input.datasetDir, partition.rel), []]));
+    for (const file of written) {
+      const to = join(input.datasetDir, relative(input.outputDir, file));
+      const dir = to.slice(0, to.lastIndexOf(sep));
+      const name = `part-${input.fileTag}-${to.slice(to.lastIndexOf(sep) + 1)}`;
+      moves.push({ from: file, to: join(dir, name) });
+      byDir.set(dir, [...(byDir.get(dir) ?? []), name]);
     }
-    query = `SELECT * FROM (${allRows}) WHERE event_id NOT IN (SELECT event_id FROM dup_ids)
-             UNION ALL SELECT * EXCLUDE (dedup_rank) FROM ranked WHERE dedup_rank = 1`;
+    for (const [dir, files] of byDir) result.push({ dir, files });
+  }
+  await db.run('DROP TABLE IF EXISTS dup_ids; DROP TABLE IF EXISTS batch_keys; DROP TABLE IF EXISTS batch_objects');
+
+  for (const partition of partitions.values()) {
+    if (rebuild.has(partition.rel)) continue;
+    const dir = join(input.datasetDir, partition.rel);
+    const files = partition.existingFiles.map((file) => file.slice(file.lastIndexOf(sep) + 1));
+    for (const file of partition.newFiles) {
+      // `<rowsDir>/w0-1/event_date=…/account_id=…/part-3.parquet` → `part-<tag>-w0-1-3.parquet`
+      const flush = relative(input.rowsDir, file).split(sep)[0] as string;
+      const name = `part-${input.fileTag}-${flush}-${file.slice(file.lastIndexOf('-') + 1)}`;
+      moves.push({ from: file, to: join(dir, name) });
+      files.push(name);
+    }
+    result.push({ dir, files });
+  }
+  return { partitions: result, moves, duplicatesByObject };
+}
+
+/** The batch's partitions, each with the workers' new files and the live dataset's existing files. */
+async function partitionsOf(input: BatchWriteInput): Promise<Map<string, Partition>> {
+  const partitions = new Map<string, Partition>();
+  let written: string[] = [];
+  try {
+    written = (await listFiles(input.rowsDir)).filter((file) => file.endsWith('.parquet'));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+  for (const file of written) {
+    const parts = relative(input.rowsDir, file).split(sep);
+    const rel = `${parts[1]}/${parts[2]}`;
+    let partition = partitions.get(rel);
+    if (!partition) {
+      partition = { rel, newFiles: [], existingFiles: await parquetFilesIn(join(input.datasetDir, rel)) };
+      partitions.set(rel, partition);
+    }
+    partition.newFiles.push(file);
+  }
+  return partitions;
+}
+
+/**
+ * Writes the given partitions again from their new and existing rows, without the earlier rows of
+ * objects read again and with one row per event_id, and counts the dropped duplicates by object.
+ */
+async function rebuildPartitions(input: BatchWriteInput, partitions: Partition[], duplicatesByObject: Map<string, number>) {
+  const { db } = input;
+  const columns = CLOUDTRAIL_COLUMNS.map((column) => column.name).join(', ');
+  const hive = `hive_partitioning = true, hive_types_autocast = false, hive_types = {'event_date': DATE, 'account_id': VARCHAR}`;
+  const newFiles = partitions.flatMap((partition) => partition.newFiles);
+  const existingFiles = partitions.flatMap((partition) => partition.existingFiles);
+  const newRows = `SELECT ${columns} FROM read_parquet(${fileList(newFiles)}, ${hive})`;
+  const allRows =
+    existingFiles.length === 0
+      ? newRows
+      : `${newRows} UNION ALL SELECT ${columns} FROM read_parquet(${fileList(existingFiles)}, ${hive})
+         WHERE source_object NOT IN (SELECT source_object FROM batch_objects)`;
+  await db.run(
+    `CREATE OR REPLACE TEMP TABLE ranked AS SELECT *, row_number() OVER (PARTITION BY event_id ORDER BY ${ORDER_LATEST_DELIVERY}) AS dedup_rank
+     FROM (${allRows}) WHERE event_id IN (SELECT event_id FROM dup_ids)`,
+  );
+  for (const row of await db.all<{ source_object: string; n: number }>(
+    'SELECT source_object, count(*) AS n FROM ranked WHERE dedup_rank > 1 GROUP BY 1',
+  )) {
+    duplicatesByObject.set(row.source_object, Number(row.n));
   }
   await db.run(
-    `COPY (${query}) TO ${quoteLiteral(input.outputDir)}
-     (FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL 1, PARTITION_BY (event_date, account_id), FILENAME_PATTERN 'part-{i}',
+    `COPY (SELECT * FROM (${allRows}) WHERE event_id NOT IN (SELECT event_id FROM dup_ids)
+           UNION ALL SELECT * EXCLUDE (dedup_rank) FROM ranked WHERE dedup_rank = 1)
+     TO ${quoteLiteral(input.outputDir)}
+     (FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL 1, PARTITION_BY (event_date, account_id), FILENAME_PATTERN '{i}',
       OVERWRITE_OR_IGNORE)`,
   );
-  await db.run('DROP TABLE IF EXISTS ranked; DROP TABLE IF EXISTS dup_ids; DROP TABLE IF EXISTS batch_keys');
-
-  const written = await listFiles(input.outputDir);
-  const filesByPartition = new Map<string, string[]>(partitionDirs.map((dir) => [dir, []]));
-  const moves = written.map((file) => {
-    const rel = relative(input.outputDir, file);
-    const to = join(input.datasetDir, rel);
-    const dir = to.slice(0, to.lastIndexOf(sep));
-    const names = filesByPartition.get(dir) ?? [];
-    names.push(to.slice(to.lastIndexOf(sep) + 1));
-    filesByPartition.set(dir, names);
-    return { from: file, to };
-  });
-  return {
-    partitions: [...filesByPartition].map(([dir, files]) => ({ dir, files })),
-    moves,
-    duplicatesByObject,
-  };
+  await db.run('DROP TABLE IF EXISTS ranked');
 }
 
 async function parquetFilesIn(dir: string): Promise<string[]> {

@@ -1,8 +1,9 @@
 /**
  * The org-trail ingest: list what is new, read it on every core, and publish it batch by batch.
  *
- *   list (manifest says what is new) → worker threads (gunzip, parse, hash, normalise → NDJSON spool)
- *   → per batch: DuckDB COPY of the touched partitions (merged, de-duplicated) → journal publish
+ *   list (manifest says what is new) → worker threads (gunzip, parse, hash, normalise → each its own
+ *   DuckDB → partitioned Parquet) → per batch: new files appended to their partitions, the few
+ *   partitions holding a duplicate or a re-read object rebuilt (batch-writer.ts) → journal publish
  *
  * Batches end at a key-day boundary once they hold `batchRows` rows, so memory stays flat however
  * many days a run reads, and a killed run loses at most the batches in progress (re-read next time).
@@ -65,17 +66,22 @@ interface PendingObject {
 interface Batch {
   readonly number: number;
   readonly stageDir: string;
-  readonly spoolDir: string;
+  /** Where the workers write the batch's partitioned Parquet (row-store.ts). */
+  readonly rowsDir: string;
   readonly entries: Map<string, ManifestEntry>;
   readonly quarantine: BatchQuarantine;
   rows: number;
-  /** Longest spool line so far (DuckDB's reader is told). */
-  maxLineBytes: number;
   lastDay: string | null;
 }
 
 const DEFAULT_BATCH_ROWS = 250_000;
 const INPUT_PREFETCH = 16;
+/** The main thread's DuckDB reads keys and rebuilds the partitions holding a duplicate (256 MB ran out on the 10M trail). */
+const MAIN_MEMORY_LIMIT = '512MB';
+/** Each worker's DuckDB: it spills its batch table beyond this (bench/RESULTS.md). */
+const WORKER_MEMORY_LIMIT = '192MB';
+/** Rows of one batch a worker holds before writing them out early (bounds its spill files). */
+const WORKER_MAX_ROWS = 36_000;
 
 export async function ingestTrail(
   ctx: RunContext,
@@ -115,8 +121,18 @@ export async function ingestTrail(
     return summary;
   }
   const runDir = await createStagingDir(paths.tmpDir, 'cloudtrail');
-  const db = await openDatabase(':memory:', { memoryLimit: settings.memoryLimit ?? '512MB', threads: settings.workers });
-  const pool = pending.length > 0 ? createWorkerPool(settings.workers) : undefined;
+  const db = await openDatabase(':memory:', {
+    memoryLimit: settings.memoryLimit ?? MAIN_MEMORY_LIMIT,
+    threads: settings.workers,
+  });
+  const pool =
+    pending.length > 0
+      ? createWorkerPool(settings.workers, {
+          tempDir: join(runDir, 'workers'),
+          memoryLimit: WORKER_MEMORY_LIMIT,
+          maxRows: WORKER_MAX_ROWS,
+        })
+      : undefined;
   try {
     // Every open partition writer (days × accounts) holds buffers: the defaults ran out of 512 MB on the
     // 270 partitions of the sample's month. Few open files and a low flush threshold bound memory by
@@ -154,7 +170,10 @@ interface ReadContext {
 }
 
 async function readObjects(read: ReadContext): Promise<void> {
-  const { pending, pool, summary, settings } = read;
+  const { pool, summary, settings } = read;
+  // Day by day, all accounts and regions of a day together: a batch then touches whole partitions
+  // (event_date × account), so the workers write few, larger files.
+  const pending = [...read.pending].sort(byDayThenKey);
   const batchRows = settings.batchRows ?? DEFAULT_BATCH_ROWS;
   const progress = createProgress({ label: 'cloudtrail', logger: read.ctx.logger });
   const startedAt = Date.now();
@@ -172,6 +191,7 @@ async function readObjects(read: ReadContext): Promise<void> {
     if (Date.now() - waitedAt > 50)
       read.ctx.logger.debug(`cloudtrail: parsing waited ${Date.now() - waitedAt} ms for the previous publish`);
     publishing = Promise.all(tasks)
+      .then(() => pool.finishBatch(finished.number))
       .then(() =>
         publishBatch({
           db: read.db,
@@ -197,15 +217,14 @@ async function readObjects(read: ReadContext): Promise<void> {
     batch.lastDay = item.info.logDate;
     const current = batch;
     const task = pool
-      .run(
-        {
-          id: nextId++,
-          origin: { sourceObject: item.object.key, deliveredAt: item.info.deliveredAt, keyAccountId: item.info.accountId },
-          hash: settings.verifyDigests,
-          ...input,
-        },
-        current.spoolDir,
-      )
+      .run({
+        id: nextId++,
+        origin: { sourceObject: item.object.key, deliveredAt: item.info.deliveredAt, keyAccountId: item.info.accountId },
+        hash: settings.verifyDigests,
+        batch: current.number,
+        outputDir: current.rowsDir,
+        ...input,
+      })
       .then(async (result) => {
         await recordResult(read, current, item, result);
         progress.update({
@@ -224,7 +243,6 @@ async function readObjects(read: ReadContext): Promise<void> {
   }
   await publishInBackground(batch, batchTasks);
   await publishing;
-  await pool.closeSpools();
   progress.done(
     `${summary.objectsRead} objects, ${summary.records} records: ${summary.written} written, ` +
       `${summary.quarantinedRecords} quarantined, ${summary.duplicates} duplicates`,
@@ -240,7 +258,6 @@ async function recordResult(read: ReadContext, batch: Batch, item: PendingObject
   summary.bytesRead += result.bytesRead;
   summary.quarantinedRecords += result.quarantinedRecords.length;
   batch.rows += result.rows;
-  batch.maxLineBytes = Math.max(batch.maxLineBytes, result.spoolLineBytes);
   for (const problem of result.quarantinedRecords)
     batch.quarantine.addRecord(key, problem.index, problem.reason, problem.detail, problem.record);
   if (result.objectProblem) {
@@ -295,11 +312,11 @@ async function publishBatch({ db, manifest, paths, batch, runId, logger }: Publi
   await mkdir(outputDir, { recursive: true });
   const written = await writeBatch({
     db,
-    spoolDir: batch.spoolDir,
+    rowsDir: batch.rowsDir,
     datasetDir: paths.datasetDir,
     outputDir,
     batchObjects: [...batch.entries.keys()],
-    maxLineBytes: batch.maxLineBytes,
+    fileTag: `${runId}-${batch.number}`,
   });
   const copiedAt = Date.now();
   for (const entry of batch.entries.values()) await manifest.put(entry);
@@ -397,18 +414,22 @@ async function applyDigestsToKnownObjects(
 
 async function newBatch(runDir: string, number: number): Promise<Batch> {
   const stageDir = join(runDir, `batch-${number}`);
-  const spoolDir = join(stageDir, 'spool');
-  await mkdir(spoolDir, { recursive: true });
+  const rowsDir = join(stageDir, 'rows');
+  await mkdir(rowsDir, { recursive: true });
   return {
     number,
     stageDir,
-    spoolDir,
+    rowsDir,
     entries: new Map(),
     quarantine: new BatchQuarantine(),
     rows: 0,
-    maxLineBytes: 0,
     lastDay: null,
   };
+}
+
+function byDayThenKey(a: PendingObject, b: PendingObject): number {
+  if (a.info.logDate !== b.info.logDate) return a.info.logDate < b.info.logDate ? -1 : 1;
+  return a.object.key < b.object.key ? -1 : a.object.key > b.object.key ? 1 : 0;
 }
 
 function countVerification(manifest: Manifest, summary: TrailIngestSummary): void {

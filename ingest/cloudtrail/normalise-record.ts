@@ -8,8 +8,8 @@
 
 /**
  * One row of the dataset, keys in CLOUDTRAIL_COLUMNS order (a test holds the two together). JSON
- * columns keep the record's own values: the row is serialised once, by JSON.stringify, straight
- * into the spool line — no JSON text is built per column and embedded again.
+ * columns keep the record's own values (not text): a canonical record's payloads reach DuckDB as
+ * the object's own bytes, and only the rare careful row serialises them (row-columns.ts).
  */
 export interface CloudtrailRow {
   event_id: string;

@@ -212,6 +212,15 @@ export const configSchema = z.strictObject({
     })
     .default({ shared_allocation: 'even', matrix_split: 'tables' }),
   drift: z.strictObject({ unused_after_days: z.number().int().min(1).default(30) }).default({ unused_after_days: 30 }),
+  transforms: z
+    .strictObject({
+      memory_limit: z
+        .string()
+        .regex(/^\d+(\.\d+)?\s*(MB|GB|TB|MiB|GiB|TiB)$/i, 'must be a size such as 2GB or 512MiB')
+        .default('4GB')
+        .describe("DuckDB's memory limit while the models run; beyond it DuckDB spills to <lake>/meshwatch.duckdb.tmp"),
+    })
+    .default({ memory_limit: '4GB' }),
   alerts: alertsSection.default({ namespace: 'Meshwatch', destinations: [], rules: {}, renotify_after_hours: 24 }),
   dashboards: z.strictObject({ title: z.string().default('meshwatch') }).default({ title: 'meshwatch' }),
 });

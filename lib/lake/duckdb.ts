@@ -67,6 +67,32 @@ export async function openDatabase(path = ':memory:', options: OpenOptions = {})
   };
 }
 
+/**
+ * The rows of a query, as `Database.all` returns them (same values, same `toPlainValue`
+ * conversion), read column by column: for results of tens of thousands of rows this is about
+ * twice as fast, because the driver's row-wise read builds an array per row and every value goes
+ * through the generic conversion, while strings, numbers and booleans need none.
+ */
+export async function allByColumns<T extends Row = Row>(db: Database, sql: string, params?: SqlParams): Promise<T[]> {
+  const reader = await execute(db.connection, sql, params);
+  const names = reader.columnNames();
+  const types = reader.columnTypes().map((type) => type.typeId);
+  const columns = reader.getColumns();
+  const count = columns[0]?.length ?? 0;
+  const rows: Row[] = new Array(count);
+  for (let index = 0; index < count; index++) rows[index] = {};
+  columns.forEach((values, column) => {
+    const name = names[column] as string;
+    const typeId = types[column];
+    for (let index = 0; index < count; index++) {
+      const value = values[index];
+      (rows[index] as Row)[name] =
+        value === null || value === undefined ? null : typeof value === 'object' || typeof value === 'bigint' ? toPlainValue(value, typeId) : value;
+    }
+  });
+  return rows as T[];
+}
+
 async function execute(connection: DuckDBConnection, sql: string, params?: SqlParams) {
   try {
     return await connection.runAndReadAll(sql, params as Record<string, DuckDBValue> | undefined);

@@ -78,7 +78,11 @@ function toTable(rows: readonly OutputRow[], specs: readonly ColumnSpec[]): stri
   };
   const header = specs.map((spec) => spec.title ?? spec.name);
   const body = rows.map((row) => specs.map((spec) => cell(spec, row)));
-  const widths = header.map((title, index) => Math.max(title.length, ...body.map((cells) => (cells[index] as string).length)));
+  // A loop, not Math.max(...rows): spreading 100k+ rows into one call overflows the stack.
+  const widths = header.map((title) => title.length);
+  for (const cells of body) {
+    for (const [index, text] of cells.entries()) widths[index] = Math.max(widths[index] ?? 0, text.length);
+  }
   const isRight = specs.map((spec) => spec.align === 'right' || (spec.align === undefined && isNumericColumn(rows, spec.name)));
   const line = (cells: string[]) =>
     cells

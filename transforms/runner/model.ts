@@ -31,6 +31,12 @@ const metadataSchema = z.strictObject({
   description: z.string().min(1),
   columns: z.record(z.string(), z.string()).default({}),
   tests: z.array(fixedRowsTestSchema).default([]),
+  /**
+   * DuckDB settings in force while this model is built, e.g. `{ disabled_optimizers:
+   * build_side_probe_side }` where the optimizer misjudges which side of a join is small. They
+   * change how fast the model runs, never what it returns.
+   */
+  settings: z.record(z.string().regex(/^[a-z_]+$/), z.union([z.string(), z.number(), z.boolean()])).default({}),
 });
 
 export type FixedRowsTest = z.infer<typeof fixedRowsTestSchema>;

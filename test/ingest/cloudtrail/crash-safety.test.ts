@@ -51,15 +51,16 @@ async function untilPath(path: string, timeoutMs = 30_000): Promise<void> {
   while (!existsSync(path) && Date.now() - start < timeoutMs) await sleep(2);
 }
 
-/** Resolves once a batch's spool file holds at least `minBytes` (workers are mid-batch). */
-async function untilSpooled(lake: string, minBytes: number, timeoutMs = 30_000): Promise<void> {
+/** Resolves once the workers have written at least `minFiles` Parquet files of a batch not yet published. */
+async function untilRowsWritten(lake: string, minFiles: number, timeoutMs = 30_000): Promise<void> {
   const start = Date.now();
   while (Date.now() - start < timeoutMs) {
     const tmp = join(lake, '_tmp');
-    for (const run of existsSync(tmp) ? await readdir(tmp) : []) {
+    for (const run of await readdir(tmp).catch(() => [] as string[])) {
       for (const batch of await readdir(join(tmp, run)).catch(() => [] as string[])) {
-        const spool = join(tmp, run, batch, 'spool', 'worker-0.ndjson');
-        if (existsSync(spool) && (await stat(spool).catch(() => ({ size: 0 }))).size >= minBytes) return;
+        const rows = join(tmp, run, batch, 'rows');
+        const files = await readdir(rows, { recursive: true }).catch(() => [] as string[]);
+        if (files.filter((name) => name.endsWith('.parquet')).length >= minFiles) return;
       }
     }
     await sleep(3);
@@ -134,10 +135,10 @@ describe('cloudtrail collect under kill -9', () => {
     const kills: boolean[] = [];
     for (const when of [
       () => sleep(1_200),
-      () => untilSpooled(crashLake, 200_000),
+      () => untilRowsWritten(crashLake, 4),
       () => untilPublished(crashLake, 1),
       () => untilPath(journal),
-      () => untilSpooled(crashLake, 50_000),
+      () => untilRowsWritten(crashLake, 1),
       () => untilPublished(crashLake, 2),
       () => untilPath(journal),
     ]) {

@@ -77,7 +77,7 @@ describe('normaliseRecord', () => {
       account_id: '311111111111',
     });
     expect(row.record).toBe(input);
-    // The row's keys are the dataset's columns, in order: the spool line is the row itself.
+    // The row's keys are the dataset's columns, in order (row-columns.ts maps them by name).
     expect(Object.keys(row)).toEqual(CLOUDTRAIL_COLUMN_NAMES);
   });
 

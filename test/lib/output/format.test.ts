@@ -34,6 +34,13 @@ describe('formatRows', () => {
     expect(Object.keys(json[0])).toEqual(['a', 'b']);
     expect(json[0].a).toBeNull();
   });
+
+  it('renders a table of a few hundred thousand rows (column widths without spreading rows into one call)', () => {
+    const rows = Array.from({ length: 200_000 }, (_, index) => ({ principal: `user-${index}`, reads: index }));
+    const lines = formatRows(rows, 'table').trimEnd().split('\n');
+    expect(lines).toHaveLength(200_002);
+    expect(lines[0]).toBe(`${'principal'.padEnd('user-199999'.length)}   reads`);
+  });
 });
 
 describe('parseOutputFormat', () => {

@@ -2,7 +2,12 @@
 -- with cross-account copies (same sharedEventID) folded, resource-link double events folded per
 -- (query id, target table), joined to the Athena query and to the account map.
 WITH events AS (
-  SELECT * FROM {{ ref('stg_lf_data_access') }}
+  -- only the columns used below: every row is copied through two aggregations and two joins
+  SELECT
+    event_id, event_time, fold_key, shared_event_id, recipient_account_id, principal_arn, principal_account_id,
+    principal_kind, human_name, permission_set, role_arn, principal, lake_formation_principal, query_id, service,
+    table_account_id, table_region, database_name, table_name, error_code, is_caller_copy
+  FROM {{ ref('stg_lf_data_access') }}
 ),
 
 -- the caller's own delivery represents its copies (hash aggregation, no sort)
@@ -16,10 +21,12 @@ copies AS (
   GROUP BY fold_key
 ),
 
+-- joins are written with the side to hash on the right (the model runs with DuckDB's build-side
+-- flip disabled, see the .yml)
 copies_folded AS (
   SELECT e.*, c.copy_event_ids, c.copies_error_code
-  FROM copies AS c
-  JOIN events AS e ON e.event_id = c.representative_id
+  FROM events AS e
+  JOIN copies AS c ON e.event_id = c.representative_id
 ),
 
 links AS (
@@ -63,8 +70,8 @@ access_groups AS (
 
 links_folded AS (
   SELECT k.* EXCLUDE (copy_event_ids), g.event_ids, g.via_resource_link, g.resource_link_fqn, g.access_error_code
-  FROM access_groups AS g
-  JOIN keyed AS k ON k.event_id = g.representative_id
+  FROM keyed AS k
+  JOIN access_groups AS g ON k.event_id = g.representative_id
 ),
 
 accounts AS (

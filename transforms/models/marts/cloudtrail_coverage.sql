@@ -28,10 +28,20 @@ objects AS (
   GROUP BY ALL
 ),
 
+-- distinct events: only ids delivered more than once (stg_cloudtrail_repeats) need a distinct-count
 events AS (
-  SELECT recipient_account_id AS account_id, aws_region AS region, CAST(event_time AS DATE) AS day, count(DISTINCT event_id) AS events
-  FROM {{ source('cloudtrail') }}
-  WHERE event_time >= CAST({{ param('now') }} AS DATE) - to_days(CAST({{ param('freshness.window_days') }} AS INTEGER))
+  SELECT
+    account_id,
+    region,
+    day,
+    count(*) FILTER (WHERE event_id IS NOT NULL AND NOT is_repeated) + count(DISTINCT event_id) FILTER (WHERE is_repeated) AS events
+  FROM (
+    SELECT
+      recipient_account_id AS account_id, aws_region AS region, CAST(event_time AS DATE) AS day, event_id,
+      coalesce(event_id IN (SELECT event_id FROM {{ ref('stg_cloudtrail_repeats') }}), false) AS is_repeated
+    FROM {{ source('cloudtrail') }}
+    WHERE event_time >= CAST({{ param('now') }} AS DATE) - to_days(CAST({{ param('freshness.window_days') }} AS INTEGER))
+  )
   GROUP BY ALL
 ),
 

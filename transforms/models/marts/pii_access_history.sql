@@ -40,26 +40,47 @@ resources AS (
 ),
 
 -- every tagged resource that covers the accessed table: its database, the table, its columns
+-- (read from data_access with only the columns needed, not from the full `accesses` rows)
 access_resources AS (
   SELECT a.access_id, a.event_time, r.resource_key, r.table_name AS resource_table, r.column_name
-  FROM accesses AS a
+  FROM {{ ref('data_access') }} AS a
   JOIN resources AS r
     ON r.account_id = a.producer_account_id
    AND r.database_name = a.database_name
    AND (r.table_name = a.table_name OR r.table_name IS NULL)
 ),
 
-states AS (
+-- the last PII-tag change before each access: looked up (an ASOF join, which sorts its input) only
+-- for resources that have changes at all; the others have none to find
+changed_resources AS (
+  SELECT DISTINCT resource_key FROM pii_changes WHERE resource_key IS NOT NULL
+),
+
+last_changes AS (
   SELECT
     ar.*,
     c.action AS last_action,
     c.is_pii_value AS last_is_pii,
-    c.event_time AS last_change_at,
+    c.event_time AS last_change_at
+  FROM (SELECT * FROM access_resources WHERE resource_key IN (SELECT resource_key FROM changed_resources)) AS ar
+  ASOF LEFT JOIN pii_changes AS c ON c.resource_key = ar.resource_key AND c.event_time <= ar.event_time
+  UNION ALL BY NAME
+  SELECT
+    ar.*,
+    CAST(NULL AS VARCHAR) AS last_action,
+    CAST(NULL AS BOOLEAN) AS last_is_pii,
+    CAST(NULL AS TIMESTAMP) AS last_change_at
+  FROM access_resources AS ar
+  WHERE ar.resource_key NOT IN (SELECT resource_key FROM changed_resources)
+),
+
+states AS (
+  SELECT
+    ar.*,
     f.first_action,
     f.first_is_pii,
     s.is_pii_value AS snapshot_is_pii
-  FROM access_resources AS ar
-  ASOF LEFT JOIN pii_changes AS c ON c.resource_key = ar.resource_key AND c.event_time <= ar.event_time
+  FROM last_changes AS ar
   LEFT JOIN first_changes AS f ON f.resource_key = ar.resource_key
   LEFT JOIN snapshot_tags AS s ON s.resource_key = ar.resource_key
 ),
@@ -96,12 +117,19 @@ joined AS (
   SELECT * FROM pii_accesses
 ),
 
+-- each principal's first allowed read of each table (earliest, then lowest access_id; a read
+-- without a time comes last), by aggregation rather than a window over the full rows
+first_reads AS (
+  SELECT arg_min(access_id, struct_pack(no_time := event_time IS NULL, t := coalesce(event_time, TIMESTAMP '-infinity'), id := access_id)) AS access_id
+  FROM joined
+  WHERE outcome = 'allowed'
+  GROUP BY table_fqn, principal
+),
+
 final AS (
   SELECT
     *,
-    outcome = 'allowed' AND row_number() OVER (
-      PARTITION BY table_fqn, principal, outcome = 'allowed' ORDER BY event_time, access_id
-    ) = 1 AS is_new_reader
+    outcome = 'allowed' AND access_id IN (SELECT access_id FROM first_reads) AS is_new_reader
   FROM joined
 )
 

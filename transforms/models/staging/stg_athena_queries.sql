@@ -1,6 +1,8 @@
 -- Athena queries, one per query id: StartQueryExecution (CloudTrail: who, when, text) completed by
 -- the Athena API (state, statement type, bytes scanned).
-WITH started AS (
+-- the query id is extracted in a subquery, so the first-per-query filter partitions on a plain
+-- column: DuckDB then turns it into a hash aggregation instead of sorting every start event
+WITH start_events AS (
   SELECT
     json_extract_string(response_elements, '$.queryExecutionId') AS query_id,
     recipient_account_id AS account_id,
@@ -14,7 +16,11 @@ WITH started AS (
     human_name
   FROM {{ ref('stg_cloudtrail') }}
   WHERE event_source = 'athena.amazonaws.com' AND event_name = 'StartQueryExecution' AND error_code IS NULL
-  QUALIFY row_number() OVER (PARTITION BY query_id ORDER BY event_time) = 1
+),
+
+started AS (
+  SELECT * FROM start_events
+  QUALIFY row_number() OVER (PARTITION BY query_id ORDER BY submitted_at) = 1
 ),
 
 executions AS (
