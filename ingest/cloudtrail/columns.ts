@@ -1,6 +1,6 @@
 /**
- * The `cloudtrail` dataset's columns, declared once: DuckDB reads the workers' spool lines with
- * these names and types (`read_json(…, columns = {…})`) and writes them to Parquet as they are.
+ * The `cloudtrail` dataset's columns, declared once: each worker's COPY (row-store.ts) casts its
+ * rows to these names and types and writes them to Parquet as they are.
  * `CloudtrailRow` (normalise-record.ts) has the same keys in the same order; a test holds the two
  * together. Other rooms write SQL against these names: rename nothing without telling them.
  */
