@@ -113,7 +113,9 @@ export async function ingestTrail(
     summary.objectsListed++;
     if (manifest.needsProcessing(object.key, object.size, object.version)) pending.push({ object, info });
   }
-  pending.sort((a, b) => (a.object.key < b.object.key ? -1 : a.object.key > b.object.key ? 1 : 0));
+  // Day by day, all accounts and regions of a day together: a batch then touches whole partitions
+  // (event_date × account), so the workers write few, larger files.
+  pending.sort(byDayThenKey);
   const manifestChanged = await applyDigestsToKnownObjects(manifest, integrity.expected, listed, source, summary, ctx);
 
   if (pending.length === 0 && !manifestChanged && !manifest.hasChanges()) {
@@ -170,10 +172,7 @@ interface ReadContext {
 }
 
 async function readObjects(read: ReadContext): Promise<void> {
-  const { pool, summary, settings } = read;
-  // Day by day, all accounts and regions of a day together: a batch then touches whole partitions
-  // (event_date × account), so the workers write few, larger files.
-  const pending = [...read.pending].sort(byDayThenKey);
+  const { pending, pool, summary, settings } = read;
   const batchRows = settings.batchRows ?? DEFAULT_BATCH_ROWS;
   const progress = createProgress({ label: 'cloudtrail', logger: read.ctx.logger });
   const startedAt = Date.now();
