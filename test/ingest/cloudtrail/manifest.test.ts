@@ -117,6 +117,28 @@ describe('the CloudTrail manifest', () => {
     expect(await (await Manifest.load(stateDir)).get(day2)).toEqual(entry(day2));
   });
 
+  it('names a damaged day shard and how to recover, and leaves the files as they were', async () => {
+    const stateDir = join(await tempDir('manifest'), 'state');
+    const key = logKey(ACCOUNT, 'us-east-1', '20261001T1000Z');
+    const first = await Manifest.load(stateDir);
+    await first.put(entry(key));
+    await publish(stateDir, first);
+    const shard = join(stateDir, 'manifest', '2026-10-01.json');
+    await writeFile(shard, '{"AWSLogs/');
+    const index = await readFile(join(stateDir, MANIFEST_INDEX_FILE), 'utf8');
+
+    const manifest = await Manifest.load(stateDir);
+
+    expect(manifest.needsProcessing(key, 100, 'mtime:1')).toBe(false);
+    await expect(manifest.get(key)).rejects.toMatchObject({
+      message: expect.stringContaining('manifest shard is unreadable'),
+      context: { file: shard },
+      hint: expect.stringContaining('re-read every object'),
+    });
+    expect(await readFile(shard, 'utf8')).toBe('{"AWSLogs/');
+    expect(await readFile(join(stateDir, MANIFEST_INDEX_FILE), 'utf8')).toBe(index);
+  });
+
   it('rejects an index of an unknown version with a hint', async () => {
     const stateDir = join(await tempDir('manifest'), 'state');
     await mkdir(stateDir, { recursive: true });
