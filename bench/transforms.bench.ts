@@ -199,6 +199,9 @@ function tableQuery(databaseFile: string, sql: string, read: Reader) {
 
 /**
  * The who-queried figures:
+ * - cli summary: `meshwatch who-queried sales_db.customers --summary`, the PII question as the command
+ *   answers it (name check against the known tables, then who read the table, from which account,
+ *   through which engine, outcome and grant path, how often, first and last: a row per way in);
  * - cli: `meshwatch who-queried sales_db.customers` as the command computes its answer (name check
  *   against the known tables, the report query on data_access, every access of the window as rows;
  *   rendering the text is not timed);
@@ -209,6 +212,11 @@ function tableQuery(databaseFile: string, sql: string, read: Reader) {
  */
 async function whoQueriedFigures(databaseFile: string): Promise<Record<string, number>> {
   const window = { since: new Date(QUESTION.since), until: new Date(QUESTION.until) };
+  const cliSummary = await medianMs(
+    databaseFile,
+    15,
+    async (db) => (await whoQueried(db, { target: QUESTION.table, window, summary: true })).rows,
+  );
   const cli = await medianMs(databaseFile, 7, async (db) => (await whoQueried(db, { target: QUESTION.table, window })).rows);
   const piiSql =
     'SELECT event_time, principal, human_name, account_id, query_id, grant_path FROM pii_access_history WHERE table_fqn = $table AND event_time >= CAST($since AS TIMESTAMP) ORDER BY event_time';
@@ -220,6 +228,8 @@ async function whoQueriedFigures(databaseFile: string): Promise<Record<string, n
     readByColumns,
   );
   return {
+    who_queried_cli_summary_ms: cliSummary.ms,
+    who_queried_cli_summary_rows: cliSummary.rows,
     who_queried_cli_ms: cli.ms,
     who_queried_cli_rows: cli.rows,
     who_queried_pii_raw_rowwise_ms: piiRows.ms,

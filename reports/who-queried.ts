@@ -1,6 +1,8 @@
 /**
  * `who-queried`: every access in a window to a table (optionally narrowed to a column), or every
- * table a person touched. Reads `data_access` (+ `pii_access_history` for the grant path).
+ * table a person touched; or, with `summary`, the same accesses one row per way in (principal,
+ * account, engine, outcome, grant path) with counts, bytes, first and last — the security question
+ * answered in a few rows whatever the volume. Reads `data_access`.
  */
 import { UsageError } from '../lib/errors.js';
 import { assertIdentifier, type Database } from '../lib/lake/duckdb.js';
@@ -9,7 +11,7 @@ import type { TimeWindow } from '../lib/time/window.js';
 import { bytesColumn, queryColumn, textColumn, timestampColumn } from './columns.js';
 import { assertKnown, knownPrincipals, knownTables } from './lookup.js';
 import { isoInstant, type ReportSection } from './section.js';
-import { runReportQuery } from './sql.js';
+import { reportSql, runReportQuery, runSql } from './sql.js';
 
 export const WHO_QUERIED_MARTS = ['data_access', 'pii_access_history'] as const;
 
@@ -18,6 +20,8 @@ export interface WhoQueriedInput {
   readonly target?: string;
   readonly principal?: string;
   readonly window: TimeWindow;
+  /** One row per principal, account, engine, outcome and grant path instead of every access. */
+  readonly summary?: boolean;
 }
 
 export interface TableTarget {
@@ -38,6 +42,22 @@ export const WHO_QUERIED_COLUMNS: readonly ColumnSpec[] = [
   bytesColumn('bytes_scanned', 'scanned'),
   textColumn('outcome'),
   textColumn('grant_path'),
+];
+
+export const WHO_QUERIED_SUMMARY_COLUMNS: readonly ColumnSpec[] = [
+  textColumn('table'),
+  textColumn('principal'),
+  textColumn('principal_arn'),
+  textColumn('account_id'),
+  textColumn('domain'),
+  textColumn('service'),
+  textColumn('outcome'),
+  textColumn('grant_path'),
+  { name: 'accesses', align: 'right' },
+  { name: 'queries', align: 'right' },
+  bytesColumn('bytes_scanned', 'scanned'),
+  timestampColumn('first_access_at', 'first'),
+  timestampColumn('last_access_at', 'last'),
 ];
 
 /** Splits `db.table[.column]`; each part must be a plain identifier. */
@@ -79,22 +99,23 @@ export async function whoQueried(db: Database, input: WhoQueriedInput): Promise<
   const target = assertWhoQueriedInput(input);
   const table = target ? assertKnown(target.table, await knownTables(db), 'table', { caseInsensitive: true }) : undefined;
   const principal = input.principal ? assertKnown(input.principal, await knownPrincipals(db), 'principal') : undefined;
-  const rows = await runReportQuery(db, 'who-queried', {
+  const params = {
     since: input.window.since.toISOString(),
     until: input.window.until.toISOString(),
     table: table ?? null,
     column: target?.column ?? null,
     principal: principal ?? null,
-  });
+  };
+  const columns = input.summary ? WHO_QUERIED_SUMMARY_COLUMNS : WHO_QUERIED_COLUMNS;
   return {
-    key: 'accesses',
-    title: 'accesses',
-    rows,
-    columns: WHO_QUERIED_COLUMNS,
+    key: input.summary ? 'ways_in' : 'accesses',
+    title: input.summary ? 'ways in' : 'accesses',
+    rows: input.summary
+      ? await runSql(db, `WITH accesses AS (${reportSql('who-queried')})\n${reportSql('who-queried-summary')}`, params)
+      : await runReportQuery(db, 'who-queried', params),
+    columns,
     // The ARN and service make the table too wide to read; JSON and CSV keep them.
-    tableColumns: WHO_QUERIED_COLUMNS.map((column) => column.name).filter(
-      (name) => name !== 'principal_arn' && name !== 'service',
-    ),
+    tableColumns: columns.map((column) => column.name).filter((name) => name !== 'principal_arn' && name !== 'service'),
     empty: emptyMessage(input.window, table, target?.column, principal),
   };
 }

@@ -72,6 +72,44 @@ describe.skipIf(!truth)('reports on the sample organisation', () => {
     }
   });
 
+  it('who-queried --summary sums the planted accesses to sales_db.customers per way in', async () => {
+    const rows = (await report([
+      'who-queried',
+      'sales_db.customers',
+      '--since',
+      '30d',
+      '--summary',
+      '--format',
+      'json',
+    ])) as Json[];
+    const wayIn = (row: Json, domain: unknown) =>
+      [row.principal, row.principal_arn, row.account_id, domain, row.service, row.outcome, row.grant_path].join('|');
+    const planted = new Map<string, { times: string[]; bytes: number }>();
+    for (const access of truth!.accesses.filter((access) => access.table === 'sales_db.customers')) {
+      const key = wayIn(access, access.consumer_domain);
+      const seen = planted.get(key) ?? { times: [], bytes: 0 };
+      planted.set(key, {
+        times: [...seen.times, instant(access.event_time) as string],
+        bytes: seen.bytes + Number(access.bytes_scanned ?? 0),
+      });
+    }
+    const expected = new Map(
+      [...planted].map(([key, { times, bytes }]) => {
+        const sorted = times.sort();
+        return [key, { accesses: sorted.length, bytes, first: sorted[0], last: sorted.at(-1) }];
+      }),
+    );
+    expect(rows.map((row) => wayIn(row, row.domain)).sort()).toEqual([...expected.keys()].sort());
+    for (const row of rows) {
+      expect({
+        accesses: row.accesses,
+        bytes: Number(row.bytes_scanned ?? 0),
+        first: instant(row.first_access_at),
+        last: instant(row.last_access_at),
+      }).toEqual(expected.get(wayIn(row, row.domain)));
+    }
+  });
+
   it('who-queried --principal returns every table a person touched, each with its grant path', async () => {
     const person = 'alice.wong';
     const planted = truth!.accesses.filter((access) => access.principal === person);

@@ -90,6 +90,47 @@ describe('whoQueried', () => {
     expect(error.hint).toContain('--principal');
   });
 
+  it('sums the same accesses per way in with --summary: principal, account, outcome and grant path', async () => {
+    // Prepare
+    const listing = await whoQueried(db, { target: 'sales_db.customers', window: WINDOW });
+    // Act
+    const summary = await whoQueried(db, { target: 'sales_db.customers', window: WINDOW, summary: true });
+    // Assess: alice's two allowed reads are one row; bob's allowed read and denied attempt stay apart.
+    expect(summary.key).toBe('ways_in');
+    expect(summary.rows.map((row) => [row.principal, row.outcome, row.accesses])).toEqual([
+      ['alice.wong', 'allowed', 2],
+      ['bob.lee', 'allowed', 1],
+      ['bob.lee', 'denied', 1],
+    ]);
+    const alice = listing.rows.filter((row) => row.principal === 'alice.wong');
+    expect(summary.rows[0]).toMatchObject({
+      table: 'sales_db.customers',
+      account_id: '411111111111',
+      domain: 'analytics',
+      service: 'athena',
+      grant_path: 'lf_tag_policy',
+      queries: 2,
+      bytes_scanned: alice.reduce((sum, row) => sum + (row.bytes_scanned as number), 0),
+      first_access_at: alice[0]?.event_time,
+      last_access_at: alice.at(-1)?.event_time,
+    });
+    expect(summary.rows.reduce((sum, row) => sum + (row.accesses as number), 0)).toBe(listing.rows.length);
+  });
+
+  it('applies the column and principal filters before summing', async () => {
+    const byColumn = await whoQueried(db, { target: 'sales_db.customers.email', window: WINDOW, summary: true });
+    expect(byColumn.rows.map((row) => [row.principal, row.accesses])).toEqual([
+      ['alice.wong', 1],
+      ['bob.lee', 1],
+    ]);
+    const byPrincipal = await whoQueried(db, {
+      principal: 'alice.wong',
+      window: { since: new Date('2026-09-01T00:00:00Z'), until: WINDOW.until },
+      summary: true,
+    });
+    expect(byPrincipal.rows.map((row) => [row.table, row.accesses])).toEqual([['sales_db.customers', 3]]);
+  });
+
   it('says so in one line when nothing matched, and prints [] as JSON', async () => {
     const window = { since: new Date('2026-10-20T00:00:00Z'), until: WINDOW.until };
     const section = await whoQueried(db, { target: 'sales_db.customers', window });
