@@ -1,9 +1,10 @@
 /**
  * The org-trail ingest: list what is new, read it on every core, and publish it batch by batch.
  *
- *   list (manifest says what is new) → worker threads (gunzip, parse, hash, normalise → each its own
- *   DuckDB → partitioned Parquet) → per batch: new files appended to their partitions, the few
- *   partitions holding a duplicate or a re-read object rebuilt (batch-writer.ts) → journal publish
+ *   list (manifest says what is new) → worker threads (objects as AWS writes them: a group read whole
+ *   by one DuckDB statement, native-tasks.ts; others: gunzip, parse, hash, normalise in JS; each
+ *   worker its own DuckDB → partitioned Parquet) → per batch: new files appended to their partitions,
+ *   the few partitions holding a duplicate or a re-read object rebuilt (batch-writer.ts) → journal publish
  *
  * Batches end at a key-day boundary once they hold `batchRows` rows, so memory stays flat however
  * many days a run reads, and a killed run loses at most the batches in progress (re-read next time).
@@ -19,6 +20,7 @@ import { createProgress } from '../../lib/progress.js';
 import { writeBatch } from './batch-writer.js';
 import { type ExpectedHash, type IntegrityScan, scanDigests, verdictFor } from './integrity.js';
 import { Manifest, type ManifestEntry, type Verification } from './manifest.js';
+import { NATIVE_GROUP_FILES } from './native-tasks.js';
 import { type ObjectKeyInfo, parseObjectKey } from './object-key.js';
 import type { ObjectTaskResult } from './object-task.js';
 import { objectsFileName, stageObjectsShard } from './objects-dataset.js';
@@ -36,11 +38,15 @@ export interface TrailIngestSettings {
   readonly batchRows?: number;
   /** DuckDB memory limit for the merge and COPY (it spills to disk beyond it). */
   readonly memoryLimit?: string;
+  /** False: every object takes the JS path, none DuckDB's native read (default true; native-tasks.ts). */
+  readonly native?: boolean;
 }
 
 export interface TrailIngestSummary {
   objectsListed: number;
   objectsRead: number;
+  /** Objects DuckDB read whole (native-tasks.ts); the others took the JS path. */
+  objectsNative: number;
   objectsQuarantined: number;
   records: number;
   written: number;
@@ -76,10 +82,13 @@ interface Batch {
 
 const DEFAULT_BATCH_ROWS = 250_000;
 const INPUT_PREFETCH = 16;
-/** The main thread's DuckDB reads keys and rebuilds the partitions holding a duplicate (256 MB ran out on the 10M trail). */
-const MAIN_MEMORY_LIMIT = '512MB';
-/** Each worker's DuckDB: it spills its batch table beyond this (bench/RESULTS.md). */
-const WORKER_MEMORY_LIMIT = '192MB';
+/**
+ * The main thread's DuckDB reads keys and rebuilds the partitions holding a duplicate (256 MB ran
+ * out on the 10M trail; 384 MB did not, and keeps the process's peak RSS below 1 GiB there).
+ */
+const MAIN_MEMORY_LIMIT = '384MB';
+/** Each worker's DuckDB: native groups and the JS path's batch table (spilled beyond this; bench/RESULTS.md). */
+const WORKER_MEMORY_LIMIT = '128MB';
 /** Rows of one batch a worker holds before writing them out early (bounds its spill files). */
 const WORKER_MAX_ROWS = 36_000;
 
@@ -133,6 +142,7 @@ export async function ingestTrail(
           tempDir: join(runDir, 'workers'),
           memoryLimit: WORKER_MEMORY_LIMIT,
           maxRows: WORKER_MAX_ROWS,
+          native: settings.native ?? true,
         })
       : undefined;
   try {
@@ -180,7 +190,9 @@ async function readObjects(read: ReadContext): Promise<void> {
   let batch = await newBatch(read.runDir, 0);
   const inFlight = new Set<Promise<void>>();
   let batchTasks: Promise<void>[] = [];
-  const maxInFlight = pool.size * 4;
+  // A worker answers the objects DuckDB reads whole a group at a time (native-tasks.ts): keep more
+  // than a group a worker in flight, so groups fill up instead of being written half empty.
+  const maxInFlight = pool.size * (NATIVE_GROUP_FILES + 32);
   let nextId = 0;
   // One publish (DuckDB merge + COPY) runs while the workers already parse the next batch.
   let publishing: Promise<void> = Promise.resolve();
@@ -242,6 +254,7 @@ async function readObjects(read: ReadContext): Promise<void> {
   }
   await publishInBackground(batch, batchTasks);
   await publishing;
+  read.ctx.logger.debug(`cloudtrail: ${summary.objectsNative} of ${summary.objectsRead} objects read natively by DuckDB`);
   progress.done(
     `${summary.objectsRead} objects, ${summary.records} records: ${summary.written} written, ` +
       `${summary.quarantinedRecords} quarantined, ${summary.duplicates} duplicates`,
@@ -252,6 +265,7 @@ async function recordResult(read: ReadContext, batch: Batch, item: PendingObject
   const { summary } = read;
   const key = item.object.key;
   summary.objectsRead++;
+  if (result.native) summary.objectsNative++;
   summary.records += result.records;
   summary.written += result.rows;
   summary.bytesRead += result.bytesRead;
@@ -446,6 +460,7 @@ function emptySummary(recovered: boolean): TrailIngestSummary {
   return {
     objectsListed: 0,
     objectsRead: 0,
+    objectsNative: 0,
     objectsQuarantined: 0,
     records: 0,
     written: 0,

@@ -51,6 +51,8 @@ export interface ObjectTaskResult {
   readonly objectProblem: { readonly reason: ObjectProblemReason; readonly detail: string } | null;
   readonly sha256: string | null;
   readonly bytesRead: number;
+  /** True when DuckDB read the object whole and wrote (some of) its rows (native-tasks.ts). */
+  readonly native?: boolean;
 }
 
 /** Where rows go (row-store.ts in a worker). */
@@ -62,8 +64,17 @@ export interface RowSink {
 
 const PAYLOAD_COUNT = 6;
 
-/** `reading`: the file's bytes when the caller started reading it ahead. */
-export async function runObjectTask(task: ObjectTask, sink: RowSink, reading?: Promise<Uint8Array>): Promise<ObjectTaskResult> {
+/**
+ * `reading`: the file's bytes when the caller started reading it ahead. `only`: hand the sink only
+ * these records' rows (the others were written by the native path, native-batch.ts); the result
+ * still describes the whole object.
+ */
+export async function runObjectTask(
+  task: ObjectTask,
+  sink: RowSink,
+  reading?: Promise<Uint8Array>,
+  only?: ReadonlySet<number>,
+): Promise<ObjectTaskResult> {
   let bytes: Uint8Array;
   try {
     bytes = task.bytes ?? (await (reading ?? readFile(task.path as string)));
@@ -82,6 +93,7 @@ export async function runObjectTask(task: ObjectTask, sink: RowSink, reading?: P
       return;
     }
     rows++;
+    if (only && !only.has(index)) return;
     if (text.fast && text.layout?.canonical[index] === 1) addFastRow(task, sink, row, text, index);
     else sink.addCareful(task.batch, task.outputDir, carefulValues(row, text.recordText(index, record)));
   });

@@ -10,41 +10,31 @@
  * as parsing the object). Anything unusual is simply not canonical and takes the old, careful path.
  */
 
-const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
-const OPEN_BRACE = 0x7b;
-const CLOSE_BRACE = 0x7d;
-const OPEN_BRACKET = 0x5b;
-const CLOSE_BRACKET = 0x5d;
-const COMMA = 0x2c;
-const COLON = 0x3a;
-const SPACE = 0x20;
-const TAB = 0x09;
-const LF = 0x0a;
-const CR = 0x0d;
-const DOT = 0x2e;
-const PLUS = 0x2b;
-const MINUS = 0x2d;
-const ZERO = 0x30;
-const NINE = 0x39;
-const LOWER_E = 0x65;
-const UPPER_E = 0x45;
-const LOWER_U = 0x75;
-const SLASH = 0x2f;
-const RECORDS_KEY = '"Records"';
-/** Integers longer than this may not survive a round trip through a double (JSON.parse). */
-const MAX_SAFE_DIGITS = 15;
+import {
+  breaksCanonicalForm,
+  isNonCanonicalEscape,
+  MAX_SAFE_DIGITS,
+  PAYLOAD_KEYS,
+  payloadKeyIndex,
+  recordsArrayStart,
+  skipSpace,
+} from './json-bytes.js';
 
-/** The record keys whose values are the dataset's JSON payload columns, in column order. */
-export const PAYLOAD_KEYS = [
-  'requestParameters',
-  'responseElements',
-  'additionalEventData',
-  'resources',
-  'serviceEventDetails',
-  'tlsDetails',
-] as const;
-const PAYLOAD_KEY_BYTES = PAYLOAD_KEYS.map((key) => Buffer.from(key, 'latin1'));
+// Byte values the scan compares in its inner loop, declared here: read as imported bindings they
+// measured ~1 µs a record slower (V8 does not fold another module's constants into the loop).
+const BACKSLASH = 0x5c;
+const CLOSE_BRACE = 0x7d;
+const CLOSE_BRACKET = 0x5d;
+const COLON = 0x3a;
+const COMMA = 0x2c;
+const MINUS = 0x2d;
+const NINE = 0x39;
+const OPEN_BRACE = 0x7b;
+const OPEN_BRACKET = 0x5b;
+const QUOTE = 0x22;
+const ZERO = 0x30;
+
+export { PAYLOAD_KEYS } from './json-bytes.js';
 
 export interface RecordLayout {
   /** [start, end) of record n at 2n, 2n+1. */
@@ -57,15 +47,8 @@ export interface RecordLayout {
 
 /** The layout of `{"Records": [...]}` holding exactly `count` objects, or null when it is not that shape. */
 export function scanRecords(text: Uint8Array, count: number): RecordLayout | null {
-  let i = skipSpace(text, 0);
-  if (text[i] !== OPEN_BRACE) return null;
-  i = skipSpace(text, i + 1);
-  for (let k = 0; k < RECORDS_KEY.length; k++) if (text[i + k] !== RECORDS_KEY.charCodeAt(k)) return null;
-  i = skipSpace(text, i + RECORDS_KEY.length);
-  if (text[i] !== COLON) return null;
-  i = skipSpace(text, i + 1);
-  if (text[i] !== OPEN_BRACKET) return null;
-  i = skipSpace(text, i + 1);
+  let i = recordsArrayStart(text);
+  if (i < 0) return null;
   const layout: RecordLayout = {
     spans: new Int32Array(count * 2),
     payloads: new Int32Array(count * PAYLOAD_KEYS.length * 2).fill(-1),
@@ -104,13 +87,13 @@ function scanRecord(text: Uint8Array, start: number, n: number, layout: RecordLa
   while (i < length) {
     const byte = text[i] as number;
     if (byte === QUOTE) {
+      // The string loop stays inline (a call per string measured ~1 µs a record slower).
       const stringStart = i;
       i++;
       while (i < length) {
         const c = text[i++];
         if (c === BACKSLASH) {
-          const escaped = text[i++];
-          if (escaped === LOWER_U || escaped === SLASH) canonical = false;
+          if (isNonCanonicalEscape(text[i++] as number)) canonical = false;
         } else if (c === QUOTE) break;
       }
       keyStart = stringStart + 1;
@@ -140,7 +123,7 @@ function scanRecord(text: Uint8Array, start: number, n: number, layout: RecordLa
       const first = text[keyStart] as number;
       if (first >= ZERO && first <= NINE) canonical = false;
       if (depth === 1) {
-        const payload = payloadIndex(text, keyStart, keyEnd);
+        const payload = payloadKeyIndex(text, keyStart, keyEnd);
         if (payload >= 0) {
           layout.payloads[payloadBase + payload * 2] = i;
           openPayload = payload;
@@ -151,47 +134,11 @@ function scanRecord(text: Uint8Array, start: number, n: number, layout: RecordLa
         layout.payloads[payloadBase + openPayload * 2 + 1] = i - 1;
         openPayload = -1;
       }
-    } else if (
-      byte === SPACE ||
-      byte === TAB ||
-      byte === LF ||
-      byte === CR ||
-      byte === DOT ||
-      byte === PLUS ||
-      byte === UPPER_E ||
-      (byte === LOWER_E && previous >= ZERO && previous <= NINE)
-    ) {
+    } else if (breaksCanonicalForm(byte, previous)) {
       canonical = false;
     }
     digits = 0;
     previous = byte;
   }
   return -1;
-}
-
-function payloadIndex(text: Uint8Array, start: number, end: number): number {
-  const length = end - start;
-  for (let k = 0; k < PAYLOAD_KEY_BYTES.length; k++) {
-    const key = PAYLOAD_KEY_BYTES[k] as Buffer;
-    if (key.length !== length) continue;
-    let same = true;
-    for (let j = 0; j < length; j++) {
-      if (text[start + j] !== key[j]) {
-        same = false;
-        break;
-      }
-    }
-    if (same) return k;
-  }
-  return -1;
-}
-
-function skipSpace(text: Uint8Array, from: number): number {
-  let i = from;
-  while (i < text.length) {
-    const byte = text[i];
-    if (byte !== SPACE && byte !== TAB && byte !== LF && byte !== CR) break;
-    i++;
-  }
-  return i;
 }

@@ -76,9 +76,13 @@ export class RowStore {
     await mkdir(options.tempDir, { recursive: true });
     const db = await openDatabase(':memory:', { threads: 1, memoryLimit: options.memoryLimit });
     // A partition's rows are written every 4,096 rows, so open partition writers hold little.
+    // DuckDB's allocator keeps freed memory for reuse: after a native group (tens of MB of JSON,
+    // native-batch.ts) it held ~300 MB more of the process's RSS; flushing it at 32 MB instead of
+    // 128/512 MB costs ~4 CPU-s of madvise on 1.5M events (bench/RESULTS.md).
     await db.run(
       `SET temp_directory = ${quoteLiteral(options.tempDir)}; SET preserve_insertion_order = false;
-       SET partitioned_write_flush_threshold = 4096; SET partitioned_write_max_open_files = 64`,
+       SET partitioned_write_flush_threshold = 4096; SET partitioned_write_max_open_files = 64;
+       SET allocator_flush_threshold = '32MB'; SET allocator_bulk_deallocation_flush_threshold = '32MB'`,
     );
     return new RowStore(db, options);
   }
@@ -122,6 +126,15 @@ export class RowStore {
 
   close(): void {
     this.db.close();
+  }
+
+  /** The worker's DuckDB, for the native path's statements (native-batch.ts): one memory budget a worker. */
+  get database(): Database {
+    return this.db;
+  }
+
+  get memoryLimit(): string {
+    return this.options.memoryLimit;
   }
 
   private batch(number: number, outputDir: string): BatchRows {

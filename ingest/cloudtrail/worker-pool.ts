@@ -1,13 +1,15 @@
 /**
- * A fixed pool of worker threads that run object tasks (gunzip + JSON.parse + normalise + append
- * to the worker's own DuckDB) and write each batch's Parquet, so that parsing and writing use every
- * core. Each worker keeps a few tasks queued so it never waits for the main thread between objects.
+ * A fixed pool of worker threads that run object tasks (a group of whole objects read by the
+ * worker's own DuckDB, or gunzip + JSON.parse + normalise + append in JS) and write each batch's
+ * Parquet, so that parsing and writing use every core. The caller keeps more than a native group
+ * of tasks a worker in flight (ingest-trail.ts), so a worker never waits for the main thread.
  */
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { Worker } from 'node:worker_threads';
 import { CollectorError } from '../../lib/errors.js';
 import type { ObjectTask, ObjectTaskResult } from './object-task.js';
+import type { WorkerOptions } from './worker.js';
 
 const BOOTSTRAP = new URL('./worker-bootstrap.js', import.meta.url);
 const CLOSE_GRACE_MS = 10_000;
@@ -31,6 +33,8 @@ export interface WorkerPoolOptions {
   readonly memoryLimit: string;
   /** Rows of one batch a worker holds before it writes them out early. */
   readonly maxRows: number;
+  /** False: no object takes the native path (native-tasks.ts). */
+  readonly native: boolean;
 }
 
 export interface WorkerPool {
@@ -60,7 +64,8 @@ export function createWorkerPool(size: number, options: WorkerPoolOptions): Work
         tempDir: join(options.tempDir, `w${index}`),
         memoryLimit: options.memoryLimit,
         maxRows: options.maxRows,
-      },
+        native: options.native,
+      } satisfies WorkerOptions,
       // A larger young generation: parsing allocates a lot of short-lived objects (fewer scavenges, measured ~10%).
       resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },
     });
