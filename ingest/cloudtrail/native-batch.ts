@@ -17,6 +17,7 @@ import { dirname, join } from 'node:path';
 import { type Database, quoteLiteral } from '../../lib/lake/duckdb.js';
 import { type NativeObject, nativeCopySql, UNCERTAIN_PARTITION, uncertainRecordsSql } from './native-batch-sql.js';
 import type { NativeCandidate } from './native-eligibility.js';
+import { doubledLimit } from './row-store.js';
 
 export interface NativeItem<T> {
   readonly object: NativeObject;
@@ -127,9 +128,4 @@ async function takeUncertain(db: Database, target: string): Promise<Map<string, 
   // The date folder goes too unless real rows of that day sit in it (an account folder is never `uncertain`).
   await rmdir(join(target, UNCERTAIN_PARTITION.split('/')[0] as string)).catch(() => undefined);
   return byPath;
-}
-
-function doubledLimit(limit: string): string {
-  const megabytes = /^(\d+)MB$/i.exec(limit);
-  return megabytes ? `${Number(megabytes[1]) * 2}MB` : limit;
 }

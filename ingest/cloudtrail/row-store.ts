@@ -200,7 +200,7 @@ export class RowStore {
       // Unusually large rows or many partitions: once more, with twice the memory. The failed COPY's
       // files go first (the main thread publishes every file under the batch's folder).
       await rm(first, { recursive: true, force: true });
-      await this.db.run(`SET memory_limit = ${quoteLiteral(doubled(this.options.memoryLimit))}`);
+      await this.db.run(`SET memory_limit = ${quoteLiteral(doubledLimit(this.options.memoryLimit))}`);
       try {
         await copy(join(rows.outputDir, `w${this.options.workerId}-${rows.flushes++}`));
       } finally {
@@ -214,7 +214,7 @@ export class RowStore {
 }
 
 /** `'192MB'` → `'384MB'` (a limit in MB, as the pool sets it; anything else is left as is). */
-function doubled(limit: string): string {
+export function doubledLimit(limit: string): string {
   const megabytes = /^(\d+)MB$/i.exec(limit);
   return megabytes ? `${Number(megabytes[1]) * 2}MB` : limit;
 }
