@@ -53,6 +53,12 @@ interface Partition {
 
 const ORDER_LATEST_DELIVERY = 'delivered_at DESC NULLS LAST, source_object DESC, CAST(record AS VARCHAR) DESC';
 const PARTITION_OF_FILE = `regexp_extract(filename, 'event_date=[^/]*/account_id=[^/]*', 0)`;
+/**
+ * Rows a rebuilt partition's Parquet writer holds before it writes a row group. DuckDB's default
+ * (122,880) buffers a whole row group of ~3.5 KB rows: a partition of the 10M trail needed more than
+ * 256 MB for that alone, so the main thread's memory grew with the partition size.
+ */
+const REBUILD_ROW_GROUP_ROWS = 16_384;
 
 export async function writeBatch(input: BatchWriteInput): Promise<BatchWriteResult> {
   const partitions = await partitionsOf(input);
@@ -176,7 +182,7 @@ async function rebuildPartitions(input: BatchWriteInput, partitions: Partition[]
            UNION ALL SELECT * EXCLUDE (dedup_rank) FROM ranked WHERE dedup_rank = 1)
      TO ${quoteLiteral(input.outputDir)}
      (FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL 1, PARTITION_BY (event_date, account_id), FILENAME_PATTERN '{i}',
-      OVERWRITE_OR_IGNORE)`,
+      ROW_GROUP_SIZE ${REBUILD_ROW_GROUP_ROWS}, OVERWRITE_OR_IGNORE)`,
   );
   await db.run('DROP TABLE IF EXISTS ranked');
 }

@@ -83,10 +83,12 @@ interface Batch {
 const DEFAULT_BATCH_ROWS = 250_000;
 const INPUT_PREFETCH = 16;
 /**
- * The main thread's DuckDB reads keys and rebuilds the partitions holding a duplicate (256 MB ran
- * out on the 10M trail; 384 MB did not, and keeps the process's peak RSS below 1 GiB there).
+ * The main thread's DuckDB reads keys and rebuilds the partitions holding a duplicate. 256 MB ran
+ * out on the 10M trail while the rebuild's Parquet writer buffered DuckDB's default row group
+ * (122,880 rows); with batch-writer.ts's smaller row groups it holds, and the process's peak RSS
+ * there fell from ~940 to ~830 MiB (bench/RESULTS.md).
  */
-const MAIN_MEMORY_LIMIT = '384MB';
+const MAIN_MEMORY_LIMIT = '256MB';
 /** Each worker's DuckDB: native groups and the JS path's batch table (spilled beyond this; bench/RESULTS.md). */
 const WORKER_MEMORY_LIMIT = '128MB';
 /** Rows of one batch a worker holds before writing them out early (bounds its spill files). */
