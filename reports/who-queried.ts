@@ -44,15 +44,11 @@ export const WHO_QUERIED_COLUMNS: readonly ColumnSpec[] = [
   textColumn('grant_path'),
 ];
 
+/** The summary's grouping columns: the listing's own (who, from where, how), printed the same way. */
+const WAY_IN_COLUMNS = ['table', 'principal', 'principal_arn', 'account_id', 'domain', 'service', 'outcome', 'grant_path'];
+
 export const WHO_QUERIED_SUMMARY_COLUMNS: readonly ColumnSpec[] = [
-  textColumn('table'),
-  textColumn('principal'),
-  textColumn('principal_arn'),
-  textColumn('account_id'),
-  textColumn('domain'),
-  textColumn('service'),
-  textColumn('outcome'),
-  textColumn('grant_path'),
+  ...WAY_IN_COLUMNS.map((name) => WHO_QUERIED_COLUMNS.find((column) => column.name === name) as ColumnSpec),
   { name: 'accesses', align: 'right' },
   { name: 'queries', align: 'right' },
   bytesColumn('bytes_scanned', 'scanned'),

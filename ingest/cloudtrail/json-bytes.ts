@@ -2,23 +2,19 @@
  * Byte-level pieces shared by the two scans of a log object's JSON text: record-scan.ts (where the
  * records and payloads sit, for the JS path) and native-eligibility.ts (whether DuckDB may read the
  * object whole). Both run per byte on every object, so these stay small, allocation-free functions.
+ * The byte values below are this module's own: each scan declares the ones its inner loop compares
+ * (imported bindings measured ~1 µs a record slower there).
  */
 
-export const QUOTE = 0x22;
-export const BACKSLASH = 0x5c;
-export const OPEN_BRACE = 0x7b;
-export const CLOSE_BRACE = 0x7d;
-export const OPEN_BRACKET = 0x5b;
-export const CLOSE_BRACKET = 0x5d;
-export const COMMA = 0x2c;
-export const COLON = 0x3a;
-export const SPACE = 0x20;
-export const TAB = 0x09;
-export const LF = 0x0a;
-export const CR = 0x0d;
-export const MINUS = 0x2d;
-export const ZERO = 0x30;
-export const NINE = 0x39;
+const OPEN_BRACE = 0x7b;
+const OPEN_BRACKET = 0x5b;
+const COLON = 0x3a;
+const SPACE = 0x20;
+const TAB = 0x09;
+const LF = 0x0a;
+const CR = 0x0d;
+const ZERO = 0x30;
+const NINE = 0x39;
 const DOT = 0x2e;
 const PLUS = 0x2b;
 const LOWER_E = 0x65;

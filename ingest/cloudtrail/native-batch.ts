@@ -14,10 +14,10 @@
 import { existsSync } from 'node:fs';
 import { mkdir, rm, rmdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { type Database, quoteLiteral } from '../../lib/lake/duckdb.js';
+import type { Database } from '../../lib/lake/duckdb.js';
 import { type NativeObject, nativeCopySql, UNCERTAIN_PARTITION, uncertainRecordsSql } from './native-batch-sql.js';
 import type { NativeCandidate } from './native-eligibility.js';
-import { doubledLimit } from './row-store.js';
+import { withDoubledMemory } from './row-store.js';
 
 export interface NativeItem<T> {
   readonly object: NativeObject;
@@ -91,16 +91,8 @@ async function runCopy<T>(input: NativeGroupInput<T>, items: readonly NativeItem
   const sql = nativeCopySql({ objects: items.map((item) => item.object), target, maximumObjectSize });
   // DuckDB creates the target folder, not its parents.
   await mkdir(dirname(target), { recursive: true });
-  if (!doubled) {
-    await input.db.run(sql);
-    return;
-  }
-  await input.db.run(`SET memory_limit = ${quoteLiteral(doubledLimit(input.memoryLimit))}`);
-  try {
-    await input.db.run(sql);
-  } finally {
-    await input.db.run(`SET memory_limit = ${quoteLiteral(input.memoryLimit)}`);
-  }
+  if (doubled) await withDoubledMemory(input.db, input.memoryLimit, () => input.db.run(sql));
+  else await input.db.run(sql);
 }
 
 /** The object a read_json error names (`... in file "<path>" ...`), when it is one of the group's. */

@@ -23,6 +23,7 @@ import {
   recordsArrayStart,
   skipSpace,
 } from './json-bytes.js';
+import { isGzip } from './parse-log-object.js';
 
 // Byte values the scan compares in its inner loop, declared here: read as imported bindings they
 // measured ~1 µs a record slower (V8 does not fold another module's constants into the loop).
@@ -56,7 +57,7 @@ export interface NativeCandidate {
 
 /** The object's facts when DuckDB may read it whole, else null (the JS path takes it). */
 export function examineForNative(bytes: Uint8Array, { hash = false } = {}): NativeCandidate | null {
-  if (!(bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b)) return null;
+  if (!isGzip(bytes)) return null;
   let text: Buffer;
   try {
     text = gunzipSync(bytes);

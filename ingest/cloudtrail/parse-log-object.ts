@@ -55,6 +55,7 @@ export function isObjectProblem(value: ParsedLogObject | ObjectProblem): value i
   return 'reason' in value;
 }
 
-function isGzip(bytes: Uint8Array): boolean {
+/** The gzip magic bytes (1f 8b): a delivered object is gzip, a local copy may be plain JSON. */
+export function isGzip(bytes: Uint8Array): boolean {
   return bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
 }

@@ -200,12 +200,9 @@ export class RowStore {
       // Unusually large rows or many partitions: once more, with twice the memory. The failed COPY's
       // files go first (the main thread publishes every file under the batch's folder).
       await rm(first, { recursive: true, force: true });
-      await this.db.run(`SET memory_limit = ${quoteLiteral(doubledLimit(this.options.memoryLimit))}`);
-      try {
-        await copy(join(rows.outputDir, `w${this.options.workerId}-${rows.flushes++}`));
-      } finally {
-        await this.db.run(`SET memory_limit = ${quoteLiteral(this.options.memoryLimit)}`);
-      }
+      await withDoubledMemory(this.db, this.options.memoryLimit, () =>
+        copy(join(rows.outputDir, `w${this.options.workerId}-${rows.flushes++}`)),
+      );
     }
     await this.db.run(`DELETE FROM fast_${rows.number}; DELETE FROM careful_${rows.number}`);
     rows.written += rows.stored;
@@ -213,10 +210,18 @@ export class RowStore {
   }
 }
 
-/** `'192MB'` → `'384MB'` (a limit in MB, as the pool sets it; anything else is left as is). */
-export function doubledLimit(limit: string): string {
+/**
+ * Runs `work` with twice the DuckDB memory limit (`'192MB'` → `'384MB'`; a limit not in MB is kept),
+ * then sets `limit` back: the one retry after DuckDB ran out (here and in native-batch.ts).
+ */
+export async function withDoubledMemory<T>(db: Database, limit: string, work: () => Promise<T>): Promise<T> {
   const megabytes = /^(\d+)MB$/i.exec(limit);
-  return megabytes ? `${Number(megabytes[1]) * 2}MB` : limit;
+  await db.run(`SET memory_limit = ${quoteLiteral(megabytes ? `${Number(megabytes[1]) * 2}MB` : limit)}`);
+  try {
+    return await work();
+  } finally {
+    await db.run(`SET memory_limit = ${quoteLiteral(limit)}`);
+  }
 }
 
 /**

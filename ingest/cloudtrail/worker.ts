@@ -61,14 +61,11 @@ async function handle(message: ObjectTask | ControlMessage, reading?: Promise<Ui
     native ??= new NativeTasks(rows, options.workerId, join(options.tempDir, 'native-input'), (reply: TaskReply) =>
       port.postMessage(reply),
     );
-    if ('type' in message) await native.flush();
-    if ('type' in message && message.type === 'close') {
-      rows.close();
-      port.postMessage({ ok: true, control: true, id: message.id, written: 0 });
-      return;
-    }
     if ('type' in message) {
-      const written = await rows.finish(message.batch);
+      // A group still open belongs to the batch being finished (or to the last one, on close).
+      await native.flush();
+      if (message.type === 'close') rows.close();
+      const written = message.type === 'close' ? 0 : await rows.finish(message.batch);
       port.postMessage({ ok: true, control: true, id: message.id, written });
       return;
     }
