@@ -37,10 +37,5 @@ export function reportSql(name: ReportQueryName): string {
 
 /** Rows are read column by column (`allByColumns`): the same values, faster for long listings. */
 export function runReportQuery<T extends Row = Row>(db: Database, name: ReportQueryName, params: SqlParams = {}): Promise<T[]> {
-  return runSql<T>(db, reportSql(name), params);
-}
-
-/** Runs SQL composed from report files (e.g. one file's SELECT as another's CTE), read like `runReportQuery`. */
-export function runSql<T extends Row = Row>(db: Database, sql: string, params: SqlParams = {}): Promise<T[]> {
-  return allByColumns<T>(db, sql, params);
+  return allByColumns<T>(db, reportSql(name), params);
 }

@@ -5,13 +5,13 @@
  * answered in a few rows whatever the volume. Reads `data_access`.
  */
 import { UsageError } from '../lib/errors.js';
-import { assertIdentifier, type Database } from '../lib/lake/duckdb.js';
+import { allByColumns, assertIdentifier, type Database } from '../lib/lake/duckdb.js';
 import type { ColumnSpec } from '../lib/output/format.js';
 import type { TimeWindow } from '../lib/time/window.js';
 import { bytesColumn, queryColumn, textColumn, timestampColumn } from './columns.js';
 import { assertKnown, knownPrincipals, knownTables } from './lookup.js';
 import { isoInstant, type ReportSection } from './section.js';
-import { reportSql, runReportQuery, runSql } from './sql.js';
+import { reportSql, runReportQuery } from './sql.js';
 
 export const WHO_QUERIED_MARTS = ['data_access', 'pii_access_history'] as const;
 
@@ -107,7 +107,7 @@ export async function whoQueried(db: Database, input: WhoQueriedInput): Promise<
     key: input.summary ? 'ways_in' : 'accesses',
     title: input.summary ? 'ways in' : 'accesses',
     rows: input.summary
-      ? await runSql(db, `WITH accesses AS (${reportSql('who-queried')})\n${reportSql('who-queried-summary')}`, params)
+      ? await allByColumns(db, `WITH accesses AS (${reportSql('who-queried')})\n${reportSql('who-queried-summary')}`, params)
       : await runReportQuery(db, 'who-queried', params),
     columns,
     // The ARN and service make the table too wide to read; JSON and CSV keep them.
