@@ -6,7 +6,9 @@
  * Most partitions are simply *appended*: the workers' files move in next to the partition's
  * existing files. A partition is *rebuilt* (its new and existing rows, de-duplicated on `event_id`
  * — the latest delivery wins — written again by DuckDB's COPY) only when it holds a duplicate or a
- * row of an object this batch read again. Deciding that reads just `event_id` and `source_object`
+ * row of an object this batch read again, or when appending would leave it more than
+ * MAX_PARTITION_FILES files (compaction: each incremental run adds a file to the partitions it
+ * touches, and readers pay per file). Deciding that reads just `event_id` and `source_object`
  * of the new files and of the touched partitions' existing files (columnar, cheap).
  * zstd level 1: measured ~40% faster than the default level 3 on many small partitions.
  */
@@ -59,6 +61,13 @@ const PARTITION_OF_FILE = `regexp_extract(filename, 'event_date=[^/]*/account_id
  * 256 MB for that alone, so the main thread's memory grew with the partition size.
  */
 const REBUILD_ROW_GROUP_ROWS = 16_384;
+/**
+ * Files a partition may hold after an append; one more and it is rebuilt into few files. A first
+ * run leaves ~3–4 files a partition (one per native group or worker flush that touched it), so
+ * this mostly bounds what repeated incremental runs (hourly, daily) add to today's partitions:
+ * each compaction rewrites the partition once per MAX_PARTITION_FILES runs.
+ */
+export const MAX_PARTITION_FILES = 8;
 
 export async function writeBatch(input: BatchWriteInput): Promise<BatchWriteResult> {
   const partitions = await partitionsOf(input);
@@ -95,6 +104,9 @@ export async function writeBatch(input: BatchWriteInput): Promise<BatchWriteResu
       )
     ).map((row) => row.part),
   );
+  for (const partition of partitions.values()) {
+    if (partition.existingFiles.length + partition.newFiles.length > MAX_PARTITION_FILES) rebuild.add(partition.rel);
+  }
   const duplicatesByObject = new Map<string, number>();
   const moves: { from: string; to: string }[] = [];
   const result: PartitionFiles[] = [];

@@ -211,17 +211,23 @@ export class RowStore {
 }
 
 /**
- * Runs `work` with twice the DuckDB memory limit (`'192MB'` → `'384MB'`; a limit not in MB is kept),
+ * Runs `work` with twice the DuckDB memory limit (`'192MB'` → `'384MB'`, `'1.5GiB'` → `'3GiB'`),
  * then sets `limit` back: the one retry after DuckDB ran out (here and in native-batch.ts).
  */
 export async function withDoubledMemory<T>(db: Database, limit: string, work: () => Promise<T>): Promise<T> {
-  const megabytes = /^(\d+)MB$/i.exec(limit);
-  await db.run(`SET memory_limit = ${quoteLiteral(megabytes ? `${Number(megabytes[1]) * 2}MB` : limit)}`);
+  await db.run(`SET memory_limit = ${quoteLiteral(doubledLimit(limit))}`);
   try {
     return await work();
   } finally {
     await db.run(`SET memory_limit = ${quoteLiteral(limit)}`);
   }
+}
+
+/** A DuckDB memory limit (`<number><unit>`, as DuckDB accepts it) twice as large. */
+export function doubledLimit(limit: string): string {
+  const parts = /^\s*(\d+(?:\.\d+)?)\s*(B|[KMGT]i?B)\s*$/i.exec(limit);
+  if (!parts) throw new Error(`row-store.ts: cannot double the DuckDB memory limit ${JSON.stringify(limit)}`);
+  return `${Number(parts[1]) * 2}${parts[2]}`;
 }
 
 /**

@@ -2,6 +2,7 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
+import { MAX_PARTITION_FILES } from '../../../ingest/cloudtrail/batch-writer.js';
 import { collectCloudtrail } from '../../../ingest/cloudtrail/collector.js';
 import { contextFor, logKey, readDataset, readQuarantine, record, tempDir, writeObject } from './helpers.js';
 
@@ -155,6 +156,40 @@ describe('the cloudtrail collector on a local trail', () => {
     expect(after.get(untouched)).toBe(before.get(untouched));
     const objects = await readDataset(ctx.layout.root, 'object_key, written, duplicates', 'cloudtrail_objects');
     expect(objects.find((entry) => entry.object_key === day1)).toEqual({ object_key: day1, written: 1, duplicates: 1 });
+  });
+
+  it('compacts a partition that incremental runs would leave with more than MAX_PARTITION_FILES files, keeping every row once', async () => {
+    // Prepare: one run per new object, every object in the same day and account
+    const dir = await tempDir('compaction');
+    const trail = join(dir, 'trail');
+    const ctx = contextFor(dir, { path: trail });
+    const filesOf = async () =>
+      [...(await partitionFiles(ctx.layout.root)).keys()].filter((key) =>
+        key.startsWith(`event_date=2026-10-01/account_id=${SALES}/`),
+      );
+    const runs = MAX_PARTITION_FILES + 2;
+    const counts: number[] = [];
+    const notes: string[] = [];
+
+    // Act
+    for (let run = 1; run <= runs; run++) {
+      const stamp = `20261001T${String(run).padStart(2, '0')}05Z`;
+      const events = [`r${run}-a`, `r${run}-b`].map((eventID) =>
+        record({ eventID, eventTime: `2026-10-01T${String(run).padStart(2, '0')}:00:00Z` }),
+      );
+      await writeObject(trail, logKey(SALES, 'us-east-1', stamp), { Records: events });
+      notes.push((await collectCloudtrail(ctx, {})).notes[0] as string);
+      counts.push((await filesOf()).length);
+    }
+
+    // Assess: appends add a file a run until one more would pass the limit; then the partition is rewritten
+    expect(counts.slice(0, MAX_PARTITION_FILES)).toEqual(Array.from({ length: MAX_PARTITION_FILES }, (_, index) => index + 1));
+    expect(counts[MAX_PARTITION_FILES]).toBeLessThan(MAX_PARTITION_FILES);
+    expect(Math.max(...counts)).toBeLessThanOrEqual(MAX_PARTITION_FILES);
+    for (const note of notes) expect(note).toContain('read 2 records = 2 written + 0 quarantined + 0 duplicates');
+    const rows = await readDataset(ctx.layout.root, 'event_id');
+    const expected = Array.from({ length: runs }, (_, index) => [`r${index + 1}-a`, `r${index + 1}-b`]).flat();
+    expect(rows.map((row) => row.event_id)).toEqual(expected.sort());
   });
 
   it('selects objects by key day with --since/--until, --account and --region', async () => {
