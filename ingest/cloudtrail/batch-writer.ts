@@ -6,17 +6,18 @@
  * Most partitions are simply *appended*: the workers' files move in next to the partition's
  * existing files. A partition is *rebuilt* (its new and existing rows, de-duplicated on `event_id`
  * — the latest delivery wins — written again by DuckDB's COPY) only when it holds a duplicate or a
- * row of an object this batch read again, or when appending would leave it more than
- * MAX_PARTITION_FILES files (compaction: each incremental run adds a file to the partitions it
+ * row of an object this batch read again, or when appending to its earlier files would leave it
+ * more than MAX_PARTITION_FILES files (compaction: each incremental run adds a file to the partitions it
  * touches, and readers pay per file). Deciding that reads just `event_id` and `source_object`
  * of the new files and of the touched partitions' existing files (columnar, cheap).
  * zstd level 1: measured ~40% faster than the default level 3 on many small partitions.
  */
-import { readdir } from 'node:fs/promises';
+import { mkdir, readdir, rm } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { listFiles, writeFileAtomic } from '../../lib/lake/atomic.js';
 import { type Database, quoteLiteral } from '../../lib/lake/duckdb.js';
 import { CLOUDTRAIL_COLUMNS } from './columns.js';
+import { isOutOfMemory, withDoubledMemory } from './row-store.js';
 
 export interface BatchWriteInput {
   readonly db: Database;
@@ -30,6 +31,8 @@ export interface BatchWriteInput {
   readonly batchObjects: readonly string[];
   /** Makes the published file names unique across batches and runs (letters, digits, `-`). */
   readonly fileTag: string;
+  /** `db`'s memory limit: a rebuild that runs out is retried once with twice this. */
+  readonly memoryLimit: string;
 }
 
 export interface PartitionFiles {
@@ -62,10 +65,10 @@ const PARTITION_OF_FILE = `regexp_extract(filename, 'event_date=[^/]*/account_id
  */
 const REBUILD_ROW_GROUP_ROWS = 16_384;
 /**
- * Files a partition may hold after an append; one more and it is rebuilt into few files. A first
- * run leaves ~3–4 files a partition (one per native group or worker flush that touched it), so
- * this mostly bounds what repeated incremental runs (hourly, daily) add to today's partitions:
- * each compaction rewrites the partition once per MAX_PARTITION_FILES runs.
+ * Files a partition may hold after an append to its earlier files; one more and it is rebuilt into
+ * few files. A batch writes ~3–6 files to a partition of its own (one per native group or worker
+ * flush that touched it), left as they are; what this bounds is the pile-up of repeated runs
+ * (hourly, daily: each adds a file to today's partitions), compacted once per ~MAX_PARTITION_FILES runs.
  */
 export const MAX_PARTITION_FILES = 8;
 
@@ -105,7 +108,8 @@ export async function writeBatch(input: BatchWriteInput): Promise<BatchWriteResu
     ).map((row) => row.part),
   );
   for (const partition of partitions.values()) {
-    if (partition.existingFiles.length + partition.newFiles.length > MAX_PARTITION_FILES) rebuild.add(partition.rel);
+    const files = partition.existingFiles.length + partition.newFiles.length;
+    if (partition.existingFiles.length > 0 && files > MAX_PARTITION_FILES) rebuild.add(partition.rel);
   }
   const duplicatesByObject = new Map<string, number>();
   const moves: { from: string; to: string }[] = [];
@@ -189,7 +193,8 @@ async function rebuildPartitions(input: BatchWriteInput, partitions: Partition[]
   )) {
     duplicatesByObject.set(row.source_object, Number(row.n));
   }
-  await db.run(
+  await copyRebuilt(
+    input,
     `COPY (SELECT * FROM (${allRows}) WHERE event_id NOT IN (SELECT event_id FROM dup_ids)
            UNION ALL SELECT * EXCLUDE (dedup_rank) FROM ranked WHERE dedup_rank = 1)
      TO ${quoteLiteral(input.outputDir)}
@@ -197,6 +202,28 @@ async function rebuildPartitions(input: BatchWriteInput, partitions: Partition[]
       ROW_GROUP_SIZE ${REBUILD_ROW_GROUP_ROWS}, OVERWRITE_OR_IGNORE)`,
   );
   await db.run('DROP TABLE IF EXISTS ranked');
+}
+
+/**
+ * Runs the rebuild's COPY on one DuckDB thread: each thread holds its own input and output row
+ * groups of ~3.5 KB rows, and with two a 10M trail's day of partitions ran out of the main thread's
+ * 256 MB now and then (one thread: ~190 MB; rebuilds are rare, so the speed matters little). Should
+ * it still run out, its partial files are deleted and it runs once more with twice the memory.
+ */
+async function copyRebuilt(input: BatchWriteInput, sql: string): Promise<void> {
+  const { db } = input;
+  const [setting] = await db.all<{ threads: number }>(`SELECT current_setting('threads') AS threads`);
+  await db.run('SET threads = 1');
+  try {
+    await db.run(sql);
+  } catch (error) {
+    if (!isOutOfMemory(error)) throw error;
+    await rm(input.outputDir, { recursive: true, force: true });
+    await mkdir(input.outputDir, { recursive: true });
+    await withDoubledMemory(db, input.memoryLimit, () => db.run(sql));
+  } finally {
+    await db.run(`SET threads = ${Number(setting?.threads ?? 1)}`);
+  }
 }
 
 async function parquetFilesIn(dir: string): Promise<string[]> {

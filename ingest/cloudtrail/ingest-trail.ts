@@ -83,16 +83,21 @@ interface Batch {
 const DEFAULT_BATCH_ROWS = 250_000;
 const INPUT_PREFETCH = 16;
 /**
- * The main thread's DuckDB reads keys and rebuilds the partitions holding a duplicate. 256 MB ran
- * out on the 10M trail while the rebuild's Parquet writer buffered DuckDB's default row group
- * (122,880 rows); with batch-writer.ts's smaller row groups it holds, and the process's peak RSS
- * there fell from ~940 to ~830 MiB (bench/RESULTS.md).
+ * The main thread's DuckDB reads keys and rebuilds the partitions holding a duplicate (or too many
+ * files). 256 MB ran out on the 10M trail while the rebuild's Parquet writer buffered DuckDB's
+ * default row group (122,880 rows); with batch-writer.ts's smaller row groups and a one-thread
+ * rebuild it holds (with one retry at twice the limit), and the process's peak RSS there fell from
+ * ~940 to ~830 MiB (bench/RESULTS.md).
  */
 const MAIN_MEMORY_LIMIT = '256MB';
 /** Each worker's DuckDB: native groups and the JS path's batch table (spilled beyond this; bench/RESULTS.md). */
 const WORKER_MEMORY_LIMIT = '128MB';
 /** Rows of one batch a worker holds before writing them out early (bounds its spill files). */
 const WORKER_MAX_ROWS = 36_000;
+
+function mainMemoryLimit(settings: TrailIngestSettings): string {
+  return settings.memoryLimit ?? MAIN_MEMORY_LIMIT;
+}
 
 export async function ingestTrail(
   ctx: RunContext,
@@ -135,7 +140,7 @@ export async function ingestTrail(
   }
   const runDir = await createStagingDir(paths.tmpDir, 'cloudtrail');
   const db = await openDatabase(':memory:', {
-    memoryLimit: settings.memoryLimit ?? MAIN_MEMORY_LIMIT,
+    memoryLimit: mainMemoryLimit(settings),
     threads: settings.workers,
   });
   const pool =
@@ -158,7 +163,9 @@ export async function ingestTrail(
     if (pool) {
       await readObjects({ ctx, source, pending, settings, integrity, manifest, summary, pool, db, paths, runDir });
     } else {
-      await publishBatch({ db, manifest, paths, batch: await newBatch(runDir, 0), runId: runIdOf(runDir), logger: ctx.logger });
+      const batch = await newBatch(runDir, 0);
+      const memoryLimit = mainMemoryLimit(settings);
+      await publishBatch({ db, manifest, paths, batch, runId: runIdOf(runDir), logger: ctx.logger, memoryLimit });
     }
   } finally {
     await pool?.close();
@@ -213,6 +220,7 @@ async function readObjects(read: ReadContext): Promise<void> {
           batch: finished,
           runId,
           logger: read.ctx.logger,
+          memoryLimit: mainMemoryLimit(read.settings),
         }),
       )
       .then((counts) => addPublished(summary, counts));
@@ -318,10 +326,12 @@ interface PublishInput {
   readonly batch: Batch;
   readonly runId: string;
   readonly logger: Logger;
+  /** The main DuckDB's memory limit (a rebuild that runs out retries with twice this). */
+  readonly memoryLimit: string;
 }
 
 /** Writes the batch's partitions, quarantine, manifest and objects file, then publishes them in one journal. */
-async function publishBatch({ db, manifest, paths, batch, runId, logger }: PublishInput): Promise<PublishedCounts> {
+async function publishBatch({ db, manifest, paths, batch, runId, logger, memoryLimit }: PublishInput): Promise<PublishedCounts> {
   const startedAt = Date.now();
   const outputDir = join(batch.stageDir, 'dataset');
   await mkdir(outputDir, { recursive: true });
@@ -332,6 +342,7 @@ async function publishBatch({ db, manifest, paths, batch, runId, logger }: Publi
     outputDir,
     batchObjects: [...batch.entries.keys()],
     fileTag: `${runId}-${batch.number}`,
+    memoryLimit,
   });
   const copiedAt = Date.now();
   for (const entry of batch.entries.values()) await manifest.put(entry);

@@ -17,7 +17,7 @@ import { dirname, join } from 'node:path';
 import type { Database } from '../../lib/lake/duckdb.js';
 import { type NativeObject, nativeCopySql, UNCERTAIN_PARTITION, uncertainRecordsSql } from './native-batch-sql.js';
 import type { NativeCandidate } from './native-eligibility.js';
-import { withDoubledMemory } from './row-store.js';
+import { isOutOfMemory, withDoubledMemory } from './row-store.js';
 
 export interface NativeItem<T> {
   readonly object: NativeObject;
@@ -66,7 +66,7 @@ export async function writeNativeGroup<T>(input: NativeGroupInput<T>): Promise<N
         remaining = remaining.filter((item) => item !== culprit);
         continue;
       }
-      if (!memoryRetried && /Out of Memory/i.test(message)) {
+      if (!memoryRetried && isOutOfMemory(error)) {
         memoryRetried = true;
         continue;
       }

@@ -196,7 +196,7 @@ export class RowStore {
     try {
       await copy(first);
     } catch (error) {
-      if (!/Out of Memory/i.test((error as Error).message)) throw error;
+      if (!isOutOfMemory(error)) throw error;
       // Unusually large rows or many partitions: once more, with twice the memory. The failed COPY's
       // files go first (the main thread publishes every file under the batch's folder).
       await rm(first, { recursive: true, force: true });
@@ -221,6 +221,11 @@ export async function withDoubledMemory<T>(db: Database, limit: string, work: ()
   } finally {
     await db.run(`SET memory_limit = ${quoteLiteral(limit)}`);
   }
+}
+
+/** Whether DuckDB failed because it ran out of memory (the one error worth a retry with more). */
+export function isOutOfMemory(error: unknown): boolean {
+  return /Out of Memory/i.test((error as Error)?.message ?? '');
 }
 
 /** A DuckDB memory limit (`<number><unit>`, as DuckDB accepts it) twice as large. */

@@ -10,6 +10,7 @@ import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
+import { writeBatch } from '../../../ingest/cloudtrail/batch-writer.js';
 import { type NativeItem, writeNativeGroup } from '../../../ingest/cloudtrail/native-batch.js';
 import { examineForNative } from '../../../ingest/cloudtrail/native-eligibility.js';
 import { runObjectTask } from '../../../ingest/cloudtrail/object-task.js';
@@ -44,6 +45,8 @@ async function printedLimit(limit: string): Promise<string> {
 interface FlakyDatabase extends Database {
   /** COPY statements that reached the real DuckDB, with the memory limit each ran under. */
   readonly copiesRun: string[];
+  /** DuckDB's thread count for each COPY that ran. */
+  readonly copyThreads: number[];
   /** COPY statements failed on purpose. */
   failed: number;
 }
@@ -58,6 +61,7 @@ function failingCopies(real: Database, failures: number): FlakyDatabase {
     connection: real.connection,
     path: real.path,
     copiesRun: [],
+    copyThreads: [],
     failed: 0,
     all: (sql, params) => real.all(sql, params),
     close: () => real.close(),
@@ -69,6 +73,8 @@ function failingCopies(real: Database, failures: number): FlakyDatabase {
           throw new LakeError(`query failed: ${OUT_OF_MEMORY}`, { cause: new Error(OUT_OF_MEMORY), context: { sql } });
         }
         flaky.copiesRun.push(await currentLimit(real));
+        const [setting] = await real.all<{ threads: number }>(`SELECT current_setting('threads') AS threads`);
+        flaky.copyThreads.push(Number(setting?.threads));
       }
       await real.run(sql, params);
     },
@@ -317,5 +323,81 @@ describe('RowStore when DuckDB runs out of memory', () => {
     expect(twice.db.copiesRun).toEqual([]);
     expect(await currentLimit(twice.real)).toBe(await printedLimit(LIMIT));
     twice.store.close();
+  });
+});
+
+describe('writeBatch when the rebuild of a partition runs out of memory', () => {
+  const sourceOf = (name: string) => `AWSLogs/o-x/311111111111/CloudTrail/us-east-1/2026/10/01/${name}.json.gz`;
+
+  /** A batch folder as the workers leave it: two objects, the second re-delivering an event of the first. */
+  async function batchRows(dir: string): Promise<string> {
+    const out = join(dir, 'rows');
+    await mkdir(out, { recursive: true });
+    const store = await RowStore.open({ tempDir: join(dir, 'tmp'), memoryLimit: LIMIT, maxRows: 1_000_000, workerId: 1 });
+    const objects = [
+      { name: 'first', records: [record({ eventID: 'kept' }), record({ eventID: 'again' })], at: '2026-10-01 10:05:00' },
+      {
+        name: 'later',
+        records: [record({ eventID: 'again', addendum: { reason: 'DELIVERY_DELAY' } })],
+        at: '2026-10-01 11:05:00',
+      },
+    ];
+    for (const [index, object] of objects.entries()) {
+      const origin = { sourceObject: sourceOf(object.name), deliveredAt: object.at, keyAccountId: SALES };
+      const bytes = Buffer.from(JSON.stringify({ Records: object.records }));
+      await runObjectTask({ id: index, origin, bytes, hash: false, batch: 0, outputDir: out }, store);
+    }
+    await store.finish(0);
+    store.close();
+    return out;
+  }
+
+  /** writeBatch on a fresh copy of the batch, its main DuckDB failing the first `failures` COPYs. */
+  async function publish(dir: string, failures: number) {
+    const rowsDir = await batchRows(dir);
+    const outputDir = join(dir, 'stage', 'dataset');
+    await mkdir(outputDir, { recursive: true });
+    const real = await openDatabase(':memory:', { memoryLimit: LIMIT, threads: 2 });
+    const db = failingCopies(real, failures);
+    const result = await writeBatch({
+      db,
+      rowsDir,
+      datasetDir: join(dir, 'cloudtrail'),
+      outputDir,
+      batchObjects: [sourceOf('first'), sourceOf('later')],
+      fileTag: 'run-1',
+      memoryLimit: LIMIT,
+    });
+    const [threads] = await real.all<{ threads: number }>(`SELECT current_setting('threads') AS threads`);
+    const after = { limit: await currentLimit(real), threads: Number(threads?.threads) };
+    real.close();
+    return { result, db, outputDir, after };
+  }
+
+  it('deletes the partial files and rebuilds once more with twice the memory, as a run that never ran out', async () => {
+    // Prepare
+    const dir = await tempDir('oom-rebuild');
+
+    // Act
+    const control = await publish(join(dir, 'control'), 0);
+    const retried = await publish(join(dir, 'retried'), 1);
+
+    // Assess: the same de-duplicated rows, from the retry's files only
+    const rows = await readRows(retried.outputDir);
+    expect(rows.map((row) => [row.event_id, row.addendum_reason])).toEqual([
+      ['again', 'DELIVERY_DELAY'],
+      ['kept', null],
+    ]);
+    expect(rows).toEqual(await readRows(control.outputDir));
+    expect(retried.result.duplicatesByObject).toEqual(new Map([[sourceOf('first'), 1]]));
+    expect(retried.result.duplicatesByObject).toEqual(control.result.duplicatesByObject);
+    const published = (result: typeof control.result) => result.partitions.map((partition) => partition.files);
+    expect(published(retried.result)).toEqual(published(control.result));
+    expect(retried.result.moves.map((move) => move.from).filter((from) => from.includes('part-0'))).toEqual([]);
+    expect(retried.db.copiesRun).toEqual([await printedLimit(DOUBLED)]);
+    expect(control.db.copiesRun).toEqual([await printedLimit(LIMIT)]);
+    // The rebuild ran on one thread; the connection is left as it was.
+    expect([...control.db.copyThreads, ...retried.db.copyThreads]).toEqual([1, 1]);
+    expect(retried.after).toEqual({ limit: await printedLimit(LIMIT), threads: 2 });
   });
 });
