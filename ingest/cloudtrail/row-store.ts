@@ -186,20 +186,24 @@ export class RowStore {
 
   private async writeOut(rows: BatchRows): Promise<void> {
     if (rows.stored === 0) return;
-    const copy = (target: string) =>
-      this.db.run(
-        `COPY (${fastRowsQuery(`fast_${rows.number}`)} UNION ALL ${carefulRowsQuery(`careful_${rows.number}`)})
-         TO ${quoteLiteral(target)} (FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL 1,
-           PARTITION_BY (event_date, account_id), FILENAME_PATTERN 'part-{i}')`,
-      );
-    const first = join(rows.outputDir, `w${this.options.workerId}-${rows.flushes++}`);
+    // A COPY that fails leaves no files behind: the main thread publishes every file under the batch's folder.
+    const copy = async (target: string) => {
+      try {
+        await this.db.run(
+          `COPY (${fastRowsQuery(`fast_${rows.number}`)} UNION ALL ${carefulRowsQuery(`careful_${rows.number}`)})
+           TO ${quoteLiteral(target)} (FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL 1,
+             PARTITION_BY (event_date, account_id), FILENAME_PATTERN 'part-{i}')`,
+        );
+      } catch (error) {
+        await rm(target, { recursive: true, force: true });
+        throw error;
+      }
+    };
     try {
-      await copy(first);
+      await copy(join(rows.outputDir, `w${this.options.workerId}-${rows.flushes++}`));
     } catch (error) {
       if (!isOutOfMemory(error)) throw error;
-      // Unusually large rows or many partitions: once more, with twice the memory. The failed COPY's
-      // files go first (the main thread publishes every file under the batch's folder).
-      await rm(first, { recursive: true, force: true });
+      // Unusually large rows or many partitions: once more, with twice the memory.
       await withDoubledMemory(this.db, this.options.memoryLimit, () =>
         copy(join(rows.outputDir, `w${this.options.workerId}-${rows.flushes++}`)),
       );

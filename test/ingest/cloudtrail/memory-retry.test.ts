@@ -309,7 +309,7 @@ describe('RowStore when DuckDB runs out of memory', () => {
     expect(await readdir(retried.out)).toEqual(['w3-1']);
   });
 
-  it('lets the error through, with the usual limit back, when the retry runs out too', async () => {
+  it('lets the error through, with the usual limit back and no partial file left, when the retry runs out too', async () => {
     // Prepare
     const dir = await tempDir('oom-rows-twice');
     const twice = await fedStore(dir, 2);
@@ -322,6 +322,7 @@ describe('RowStore when DuckDB runs out of memory', () => {
     expect(twice.db.failed).toBe(2);
     expect(twice.db.copiesRun).toEqual([]);
     expect(await currentLimit(twice.real)).toBe(await printedLimit(LIMIT));
+    expect(await listFiles(twice.out)).toEqual([]);
     twice.store.close();
   });
 });
