@@ -64,13 +64,21 @@ export function record(overrides: Record<string, unknown> = {}): Record<string, 
 
 /** Every row of the lake's cloudtrail dataset (sorted by event_id, source_object), selected columns only. */
 export async function readDataset(lake: string, columns = '*', dataset = 'cloudtrail'): Promise<Record<string, unknown>[]> {
-  const files = (await listFiles(join(lake, dataset))).filter((file) => file.endsWith('.parquet') && !file.includes('/.'));
+  return readParquetUnder(join(lake, dataset), columns, dataset === 'cloudtrail');
+}
+
+/**
+ * Every row of the Parquet files under `dir` (hidden staging files skipped), selected columns only.
+ * `partitioned`: cloudtrail's `event_date=…/account_id=…` folders, read as typed columns, rows sorted
+ * by event_id, source_object; else the objects dataset, sorted by object_key.
+ */
+export async function readParquetUnder(dir: string, columns = '*', partitioned = true): Promise<Record<string, unknown>[]> {
+  const files = (await listFiles(dir)).filter((file) => file.endsWith('.parquet') && !file.includes('/.'));
   if (files.length === 0) return [];
   const db = await openDatabase(':memory:');
   try {
-    const hive =
-      dataset === 'cloudtrail' ? ", hive_partitioning = true, hive_types = {'event_date': DATE, 'account_id': VARCHAR}" : '';
-    const order = dataset === 'cloudtrail' ? 'event_id, source_object' : 'object_key';
+    const hive = partitioned ? ", hive_partitioning = true, hive_types = {'event_date': DATE, 'account_id': VARCHAR}" : '';
+    const order = partitioned ? 'event_id, source_object' : 'object_key';
     return await db.all(`SELECT ${columns} FROM read_parquet([${files.map(quoteLiteral).join(', ')}]${hive}) ORDER BY ${order}`);
   } finally {
     db.close();

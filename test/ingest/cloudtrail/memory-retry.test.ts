@@ -18,7 +18,7 @@ import { doubledLimit, RowStore, withDoubledMemory } from '../../../ingest/cloud
 import { LakeError } from '../../../lib/errors.js';
 import { listFiles } from '../../../lib/lake/atomic.js';
 import { type Database, openDatabase, quoteLiteral } from '../../../lib/lake/duckdb.js';
-import { record, tempDir } from './helpers.js';
+import { readParquetUnder, record, tempDir } from './helpers.js';
 
 const SALES = '311111111111';
 const LIMIT = '128MB';
@@ -89,22 +89,6 @@ async function leavePartialFile(sql: string): Promise<void> {
   const partition = join(target, 'event_date=2026-10-01', `account_id=${SALES}`);
   await mkdir(partition, { recursive: true });
   await writeFile(join(partition, 'part-0.parquet'), 'PAR1 cut short');
-}
-
-/** Every row written under `dir` (hive partitions as columns), in a stable order. */
-async function readRows(dir: string): Promise<Record<string, unknown>[]> {
-  const files = (await listFiles(dir)).filter((file) => file.endsWith('.parquet'));
-  if (files.length === 0) return [];
-  const db = await openDatabase(':memory:', { threads: 1 });
-  try {
-    return await db.all(
-      `SELECT * FROM read_parquet([${files.map(quoteLiteral).join(', ')}], hive_partitioning = true,
-         hive_types = {'event_date': DATE, 'account_id': VARCHAR})
-       ORDER BY event_id, source_object`,
-    );
-  } finally {
-    db.close();
-  }
 }
 
 describe('withDoubledMemory', () => {
@@ -206,7 +190,7 @@ describe('writeNativeGroup when DuckDB runs out of memory', () => {
     const limitAfter = await currentLimit(real);
     real.close();
     const summary = outcomes.map((outcome) => [outcome.item.tag, outcome.kind, outcome.uncertain]);
-    return { db, out, targets, limitAfter, summary: summary.sort(), rows: await readRows(out) };
+    return { db, out, targets, limitAfter, summary: summary.sort(), rows: await readParquetUnder(out) };
   }
 
   it('retries once with twice the memory limit and writes the group natively, as a run that never ran out', async () => {
@@ -298,9 +282,9 @@ describe('RowStore when DuckDB runs out of memory', () => {
     // Assess
     expect(controlWritten).toBe(3);
     expect(retriedWritten).toBe(controlWritten);
-    const rows = await readRows(retried.out);
+    const rows = await readParquetUnder(retried.out);
     expect(rows.map((row) => row.event_id)).toEqual(['float', 'other-day', 'plain']);
-    expect(rows).toEqual(await readRows(control.out));
+    expect(rows).toEqual(await readParquetUnder(control.out));
     expect(retried.db.failed).toBe(1);
     expect(retried.db.copiesRun).toEqual([await printedLimit(DOUBLED)]);
     expect(control.db.copiesRun).toEqual([await printedLimit(LIMIT)]);
@@ -384,12 +368,12 @@ describe('writeBatch when the rebuild of a partition runs out of memory', () => 
     const retried = await publish(join(dir, 'retried'), 1);
 
     // Assess: the same de-duplicated rows, from the retry's files only
-    const rows = await readRows(retried.outputDir);
+    const rows = await readParquetUnder(retried.outputDir);
     expect(rows.map((row) => [row.event_id, row.addendum_reason])).toEqual([
       ['again', 'DELIVERY_DELAY'],
       ['kept', null],
     ]);
-    expect(rows).toEqual(await readRows(control.outputDir));
+    expect(rows).toEqual(await readParquetUnder(control.outputDir));
     expect(retried.result.duplicatesByObject).toEqual(new Map([[sourceOf('first'), 1]]));
     expect(retried.result.duplicatesByObject).toEqual(control.result.duplicatesByObject);
     const published = (result: typeof control.result) => result.partitions.map((partition) => partition.files);
