@@ -86,13 +86,21 @@ export async function writeNativeGroup<T>(input: NativeGroupInput<T>): Promise<N
 async function runCopy<T>(input: NativeGroupInput<T>, items: readonly NativeItem<T>[], target: string, doubled: boolean) {
   let largest = 0;
   for (const item of items) largest = Math.max(largest, item.candidate.textBytes);
-  // Buffers are sized from this: just above the largest object, not a fixed 16 MiB per read.
-  const maximumObjectSize = Math.max(MIN_OBJECT_SIZE, 2 ** Math.ceil(Math.log2(largest + 1)));
+  const maximumObjectSize = maximumObjectSizeFor(largest);
   const sql = nativeCopySql({ objects: items.map((item) => item.object), target, maximumObjectSize });
   // DuckDB creates the target folder, not its parents.
   await mkdir(dirname(target), { recursive: true });
   if (doubled) await withDoubledMemory(input.db, input.memoryLimit, () => input.db.run(sql));
   else await input.db.run(sql);
+}
+
+/**
+ * read_json's `maximum_object_size` for objects of at most `largest` uncompressed bytes: the next
+ * power of two (at least 1 MiB). DuckDB sizes its read buffers from it, so a fixed 256 MiB costs
+ * every object (the bench's bare path measured ~20% slower with it, bench/RESULTS.md 2026-12-07).
+ */
+export function maximumObjectSizeFor(largest: number): number {
+  return Math.max(MIN_OBJECT_SIZE, 2 ** Math.ceil(Math.log2(largest + 1)));
 }
 
 /** The object a read_json error names (`... in file "<path>" ...`), when it is one of the group's. */

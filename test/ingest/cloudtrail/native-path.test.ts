@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { ingestTrail, type TrailIngestSummary } from '../../../ingest/cloudtrail/ingest-trail.js';
 import { localTrailSource } from '../../../ingest/cloudtrail/local-source.js';
 import { Manifest } from '../../../ingest/cloudtrail/manifest.js';
-import { writeNativeGroup } from '../../../ingest/cloudtrail/native-batch.js';
+import { maximumObjectSizeFor, writeNativeGroup } from '../../../ingest/cloudtrail/native-batch.js';
 import { canonicalRecordCount, examineForNative } from '../../../ingest/cloudtrail/native-eligibility.js';
 import { cloudtrailPaths } from '../../../ingest/cloudtrail/state-paths.js';
 import { openDatabase, quoteLiteral } from '../../../lib/lake/duckdb.js';
@@ -21,6 +21,19 @@ const SALES = '311111111111';
 function objectText(records: unknown[]): Buffer {
   return Buffer.from(JSON.stringify({ Records: records }));
 }
+
+describe('maximumObjectSizeFor', () => {
+  it('gives the next power of two above the largest object, never below 1 MiB', () => {
+    // Prepare
+    const mib = 1024 * 1024;
+
+    // Act
+    const sizes = [0, mib - 1, mib, 3 * mib, 4 * mib - 1].map(maximumObjectSizeFor);
+
+    // Assess: room for the object's last byte, so an object of exactly 2^n bytes needs 2^(n+1).
+    expect(sizes).toEqual([mib, mib, 2 * mib, 4 * mib, 4 * mib]);
+  });
+});
 
 describe('examineForNative', () => {
   it('accepts a minified {"Records": [...]} of canonical records, and counts them', () => {
