@@ -1,5 +1,5 @@
 /**
- * The benchmark harness: `npm run bench [-- --only cloudtrail] [--data sample-1m] [--days 30 --scale 34]`
+ * The benchmark harness: `npm run bench [-- --only cloudtrail] [--data sample-1m] [--days 30 --scale 55]`
  * runs every `bench/*.bench.ts` (or the named ones) and prints each one's figures as a table and as
  * one JSON line (for RESULTS.md). Benchmarks are measurements, not tests: nothing here asserts.
  *
@@ -17,7 +17,7 @@
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -39,14 +39,39 @@ export type BenchModule = {
 export const BENCH_DIR = import.meta.dirname;
 export const REPO_ROOT = join(BENCH_DIR, '..');
 
-/** Generates `bench/data/<name>` with the sample generator unless it is there already. */
-export async function ensureBenchData(dataDir: string, days: number, scale: number, log: (line: string) => void): Promise<void> {
-  if (existsSync(join(dataDir, 'cloudtrail', 'AWSLogs'))) return;
-  log(`generating ${dataDir} (npm run sample -- --days ${days} --scale ${scale}) ...`);
+/** How a data set was generated: written beside it, so a result says what it was measured on. */
+export interface BenchDataShape {
+  readonly days: number;
+  readonly scale: number;
+}
+
+const SHAPE_FILE = 'bench-data.json';
+
+/**
+ * Generates `bench/data/<name>` with the sample generator unless it is there already, and returns
+ * the parameters it was generated with (null when it predates SHAPE_FILE or was made by hand).
+ * An existing folder is never replaced: a different shape is only reported, with how to regenerate.
+ */
+export async function ensureBenchData(
+  dataDir: string,
+  wanted: BenchDataShape,
+  log: (line: string) => void,
+): Promise<BenchDataShape | null> {
+  if (existsSync(join(dataDir, 'cloudtrail', 'AWSLogs'))) {
+    const shape = await readShape(dataDir);
+    if (shape?.days !== wanted.days || shape?.scale !== wanted.scale) {
+      log(
+        `note: ${dataDir} was generated with ${shape ? `--days ${shape.days} --scale ${shape.scale}` : 'unknown parameters'}, ` +
+          `not --days ${wanted.days} --scale ${wanted.scale}; measuring it as it is (delete the folder to regenerate)`,
+      );
+    }
+    return shape;
+  }
+  log(`generating ${dataDir} (npm run sample -- --days ${wanted.days} --scale ${wanted.scale}) ...`);
   const code = await new Promise<number | null>((resolve) => {
     const child = spawn(
       'npm',
-      ['run', '--silent', 'sample', '--', '--days', String(days), '--scale', String(scale), '--out', dataDir],
+      ['run', '--silent', 'sample', '--', '--days', String(wanted.days), '--scale', String(wanted.scale), '--out', dataDir],
       {
         cwd: REPO_ROOT,
         stdio: 'inherit',
@@ -55,6 +80,17 @@ export async function ensureBenchData(dataDir: string, days: number, scale: numb
     child.on('exit', resolve);
   });
   if (code !== 0) throw new Error(`the sample generator failed (exit ${code}); see its output above`);
+  await writeFile(join(dataDir, SHAPE_FILE), `${JSON.stringify(wanted)}\n`);
+  return wanted;
+}
+
+async function readShape(dataDir: string): Promise<BenchDataShape | null> {
+  try {
+    const shape = JSON.parse(await readFile(join(dataDir, SHAPE_FILE), 'utf8')) as Partial<BenchDataShape>;
+    return typeof shape.days === 'number' && typeof shape.scale === 'number' ? { days: shape.days, scale: shape.scale } : null;
+  } catch {
+    return null;
+  }
 }
 
 /** Runs a command, sampling its peak resident memory (VmHWM) from /proc; returns wall time and peak. */
@@ -96,12 +132,17 @@ async function main(argv: string[]): Promise<void> {
     .option('--only <names...>', 'run only these benchmarks (file names without .bench.ts)')
     .option('--data <name>', 'data set under bench/data', 'sample-1m')
     .option('--days <n>', 'days to generate when the data set is missing', '30')
-    .option('--scale <k>', 'sample generator scale when the data set is missing (34 ≈ 1M events over 30 days)', '34')
+    .option(
+      '--scale <k>',
+      'sample generator scale when the data set is missing (55 ≈ 1M events over 30 days, ~67 an object)',
+      '55',
+    )
     .parse(argv);
   const options = program.opts<{ only?: string[]; data: string; days: string; scale: string }>();
   const dataDir = join(BENCH_DIR, 'data', options.data);
   const log = (line: string) => process.stderr.write(`${line}\n`);
-  await ensureBenchData(dataDir, Number(options.days), Number(options.scale), log);
+  const shape = await ensureBenchData(dataDir, { days: Number(options.days), scale: Number(options.scale) }, log);
+  const generatedWith = shape ? `--days ${shape.days} --scale ${shape.scale}` : 'unknown';
   const files = (await readdir(BENCH_DIR)).filter((name) => name.endsWith('.bench.ts')).sort();
   const selected = files.filter((name) => !options.only || options.only.includes(name.replace(/\.bench\.ts$/, '')));
   log(
@@ -118,7 +159,7 @@ async function main(argv: string[]): Promise<void> {
       const width = Math.max(...Object.keys(figures).map((name) => name.length));
       for (const [name, value] of Object.entries(figures)) process.stdout.write(`  ${name.padEnd(width)}  ${value}\n`);
       process.stdout.write(
-        `${JSON.stringify({ bench: file, data: options.data, date: new Date().toISOString(), ...figures })}\n`,
+        `${JSON.stringify({ bench: file, data: options.data, generated_with: generatedWith, date: new Date().toISOString(), ...figures })}\n`,
       );
     } finally {
       await rm(lake, { recursive: true, force: true });
