@@ -61,13 +61,13 @@ export async function ensureBenchData(
     const shape = await readShape(dataDir);
     if (shape?.days !== wanted.days || shape?.scale !== wanted.scale) {
       log(
-        `note: ${dataDir} was generated with ${shape ? `--days ${shape.days} --scale ${shape.scale}` : 'unknown parameters'}, ` +
-          `not --days ${wanted.days} --scale ${wanted.scale}; measuring it as it is (delete the folder to regenerate)`,
+        `note: ${dataDir} was generated with ${shapeArguments(shape)}, not ${shapeArguments(wanted)}; ` +
+          'measuring it as it is (delete the folder to regenerate)',
       );
     }
     return shape;
   }
-  log(`generating ${dataDir} (npm run sample -- --days ${wanted.days} --scale ${wanted.scale}) ...`);
+  log(`generating ${dataDir} (npm run sample -- ${shapeArguments(wanted)}) ...`);
   const code = await new Promise<number | null>((resolve) => {
     const child = spawn(
       'npm',
@@ -82,6 +82,11 @@ export async function ensureBenchData(
   if (code !== 0) throw new Error(`the sample generator failed (exit ${code}); see its output above`);
   await writeFile(join(dataDir, SHAPE_FILE), `${JSON.stringify(wanted)}\n`);
   return wanted;
+}
+
+/** The generator's arguments for a shape, as printed in notes and results. */
+function shapeArguments(shape: BenchDataShape | null): string {
+  return shape ? `--days ${shape.days} --scale ${shape.scale}` : 'unknown parameters';
 }
 
 async function readShape(dataDir: string): Promise<BenchDataShape | null> {
@@ -142,7 +147,7 @@ async function main(argv: string[]): Promise<void> {
   const dataDir = join(BENCH_DIR, 'data', options.data);
   const log = (line: string) => process.stderr.write(`${line}\n`);
   const shape = await ensureBenchData(dataDir, { days: Number(options.days), scale: Number(options.scale) }, log);
-  const generatedWith = shape ? `--days ${shape.days} --scale ${shape.scale}` : 'unknown';
+  const generatedWith = shapeArguments(shape);
   const files = (await readdir(BENCH_DIR)).filter((name) => name.endsWith('.bench.ts')).sort();
   const selected = files.filter((name) => !options.only || options.only.includes(name.replace(/\.bench\.ts$/, '')));
   log(
