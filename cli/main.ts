@@ -12,6 +12,9 @@ export interface GlobalOptions {
   readonly lake?: string;
   readonly quiet?: boolean;
   readonly verbose?: boolean;
+  /** False with --no-wait: fail instead of waiting for the lake lock. */
+  readonly wait?: boolean;
+  readonly lockTimeout?: string;
 }
 
 export function buildProgram(commandModules: readonly CommandModule[]): Command {
@@ -21,6 +24,8 @@ export function buildProgram(commandModules: readonly CommandModule[]): Command 
     .option('--lake <dir>', 'lake folder (overrides the config "lake" key)')
     .option('-q, --quiet', 'print only results, warnings and errors')
     .option('-v, --verbose', 'print debugging detail')
+    .option('--no-wait', 'when another meshwatch command holds the lake lock, exit 1 naming it instead of waiting')
+    .option('--lock-timeout <duration>', 'wait at most this long for the lake lock (90, 30s, 10m); default: as long as it takes')
     .showHelpAfterError('(run meshwatch --help for usage)')
     .exitOverride();
   for (const module of commandModules) module.register(program);

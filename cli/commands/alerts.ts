@@ -7,6 +7,7 @@
  */
 import type { Command } from 'commander';
 import type { RunContext } from '../../lib/context.js';
+import { withLakeLock } from '../../lib/lake/lock.js';
 import { type ColumnSpec, formatRows, type OutputFormat, type OutputRow, parseOutputFormat } from '../../lib/output/format.js';
 import { writeOutput } from '../../lib/output/write.js';
 import { evaluateAlerts, loadAlertState, runbookRef, toStageResult } from '../../reports/alerts/index.js';
@@ -58,7 +59,7 @@ export function register(program: Command): void {
     .description('evaluate the rules, update alert state and deliver notifications (and CloudWatch metrics)')
     .action(async (_flags: unknown, command: Command) => {
       const ctx = await contextFor(command);
-      const run = await evaluateAlerts(ctx);
+      const run = await withLakeLock(ctx, 'alerts run', () => evaluateAlerts(ctx));
       await printStageResults(ctx, [toStageResult(ctx, run)]);
     });
 
@@ -69,7 +70,10 @@ export function register(program: Command): void {
     .requiredOption('--until <time>', 'a duration from now (4h, 2d, 1w) or a time (2026-11-02T09:00:00Z)')
     .action(async (id: string, flags: { until: string }, command: Command) => {
       const ctx = await contextFor(command);
-      const snoozed = await snoozeAlert(ctx.layout, id, parseSnoozeUntil(flags.until, ctx.now));
+      const until = parseSnoozeUntil(flags.until, ctx.now);
+      // The state is read, changed and written back: under the lock, so an `alerts run` saving its
+      // own copy meanwhile cannot overwrite the snooze.
+      const snoozed = await withLakeLock(ctx, 'alerts snooze', () => snoozeAlert(ctx.layout, id, until));
       ctx.logger.info(`alert ${snoozed.id} (${snoozed.rule}: ${snoozed.resource}) snoozed until ${snoozed.snoozed_until}`);
     });
 

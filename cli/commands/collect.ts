@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { collect } from '../../ingest/index.js';
+import { withLakeLock } from '../../lib/lake/lock.js';
 import { parseWindow } from '../../lib/time/window.js';
 import { contextFor } from '../context.js';
 import { printStageResults } from '../summary.js';
@@ -24,12 +25,14 @@ export function register(program: Command): void {
     .action(async (flags: CollectFlags, command: Command) => {
       const ctx = await contextFor(command);
       const window = flags.since || flags.until ? parseWindow(flags, ctx.now, '90d') : undefined;
-      const results = await collect(ctx, {
-        ...(window ? { since: window.since, until: window.until } : {}),
-        ...(flags.account ? { accounts: flags.account } : {}),
-        ...(flags.region ? { regions: flags.region } : {}),
-        ...(flags.source ? { only: flags.source } : {}),
+      await withLakeLock(ctx, 'collect', async () => {
+        const results = await collect(ctx, {
+          ...(window ? { since: window.since, until: window.until } : {}),
+          ...(flags.account ? { accounts: flags.account } : {}),
+          ...(flags.region ? { regions: flags.region } : {}),
+          ...(flags.source ? { only: flags.source } : {}),
+        });
+        await printStageResults(ctx, results);
       });
-      await printStageResults(ctx, results);
     });
 }
