@@ -97,18 +97,6 @@ export async function withLakeLock<T>(
   }
 }
 
-/**
- * The lock's holder when a live process other than this chain of calls holds it; undefined when the
- * lock is free, stale, or held by the caller.
- */
-export async function liveLakeLockHolder(layout: LakeLayout): Promise<LockHolder | undefined> {
-  const path = lakeLockPath(layout);
-  if (heldHere.getStore()?.has(path)) return undefined;
-  const seen = await readLock(path);
-  if (!seen?.holder || stalenessOf(seen.holder) !== undefined) return undefined;
-  return seen.holder;
-}
-
 async function acquireLakeLock(path: string, command: string, policy: LockPolicy, logger: Logger): Promise<string> {
   await mkdir(dirname(path), { recursive: true });
   const content = `${JSON.stringify(currentHolder(command))}\n`;
