@@ -111,7 +111,9 @@ describe('withLakeLock', () => {
     const failure = await withLakeLock(owner, 'collect', async () => 'ran').catch((error: unknown) => error);
     expect(Date.now() - started).toBeGreaterThanOrEqual(400);
     expect(Date.now() - started).toBeLessThan(3000);
-    expect((failure as Error).message).toMatch(/locked by run \(pid \d+, since .*\) and did not release it within --lock-timeout 400ms/);
+    expect((failure as Error).message).toMatch(
+      /locked by run \(pid \d+, since .*\) and did not release it within --lock-timeout 400ms/,
+    );
   });
 
   it('takes over the lock of a process that is gone, with a warning', async () => {
@@ -120,7 +122,9 @@ describe('withLakeLock', () => {
     await writeLock(lakeLockPath(owner.layout), { pid, start_time: '123' });
     await expect(withLakeLock(owner, 'collect', async () => 'ran')).resolves.toBe('ran');
     expect(owner.logger.lines).toContainEqual(
-      expect.stringMatching(new RegExp(`^warning: took over the lake lock of collect \\(pid ${pid}, .*\\): process ${pid} is gone`)),
+      expect.stringMatching(
+        new RegExp(`^warning: took over the lake lock of collect \\(pid ${pid}, .*\\): process ${pid} is gone`),
+      ),
     );
   });
 
