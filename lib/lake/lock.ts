@@ -297,7 +297,8 @@ function currentHolder(command: string): LockHolder {
   };
 }
 
-function processExists(pid: number): boolean {
+/** Whether a process with this pid runs on this machine (it may be another than the one meant: check its start time). */
+export function processExists(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
