@@ -52,6 +52,16 @@ export interface TrailIngestSummary {
   written: number;
   quarantinedRecords: number;
   duplicates: number;
+  /**
+   * Duplicates whose record differs from the copy kept (batch-writer.ts says which copy wins); each
+   * dropped copy is kept in the quarantine with reason `conflicting_duplicate`. Counts copies this
+   * run dropped, whether read now or by an earlier run.
+   */
+  conflictingDuplicates: number;
+  /** Quarantine entries this run wrote, by reason (objects, records and conflicting duplicates). */
+  quarantinedByReason: Record<string, number>;
+  /** Where the quarantine entries go (`<lake>/_quarantine/cloudtrail`). */
+  quarantineDir: string;
   bytesRead: number;
   batches: number;
   /** Rows from earlier runs replaced by a later delivery of the same event. */
@@ -81,6 +91,8 @@ interface Batch {
 }
 
 const DEFAULT_BATCH_ROWS = 250_000;
+/** The quarantine reason of a dropped copy of an event whose content differs from the kept copy's. */
+export const CONFLICTING_DUPLICATE = 'conflicting_duplicate';
 const INPUT_PREFETCH = 16;
 /**
  * The main thread's DuckDB reads keys and rebuilds the partitions holding a duplicate (or too many
@@ -109,7 +121,7 @@ export async function ingestTrail(
   const recovery = await recoverInterruptedRun(paths);
   if (recovery.recovered) ctx.logger.info('cloudtrail: finished publishing a batch an interrupted run left behind');
   const manifest = await Manifest.load(paths.stateDir);
-  const summary = emptySummary(recovery.recovered);
+  const summary = emptySummary(recovery.recovered, paths.quarantineDir);
 
   const integrity: IntegrityScan = settings.verifyDigests
     ? await scanDigests(source, plan, manifest, ctx.logger)
@@ -281,10 +293,13 @@ async function recordResult(read: ReadContext, batch: Batch, item: PendingObject
   summary.bytesRead += result.bytesRead;
   summary.quarantinedRecords += result.quarantinedRecords.length;
   batch.rows += result.rows;
-  for (const problem of result.quarantinedRecords)
+  for (const problem of result.quarantinedRecords) {
     batch.quarantine.addRecord(key, problem.index, problem.reason, problem.detail, problem.record);
+    countReason(summary, problem.reason);
+  }
   if (result.objectProblem) {
     summary.objectsQuarantined++;
+    countReason(summary, result.objectProblem.reason);
     batch.quarantine.addObject(key, result.objectProblem.reason, result.objectProblem.detail, await read.source.read(key));
     read.ctx.logger.warn(`cloudtrail: quarantined ${key}: ${result.objectProblem.reason} (${result.objectProblem.detail})`);
   }
@@ -317,6 +332,8 @@ interface PublishedCounts {
   readonly duplicatesInBatch: number;
   /** Rows of earlier runs replaced by a later delivery in this batch. */
   readonly replacedEarlier: number;
+  /** Dropped copies (of either kind above) whose content differs from the kept copy's. */
+  readonly conflicting: number;
 }
 
 interface PublishInput {
@@ -345,6 +362,23 @@ async function publishBatch({ db, manifest, paths, batch, runId, logger, memoryL
     memoryLimit,
   });
   const copiedAt = Date.now();
+  for (const copy of written.conflicting) {
+    batch.quarantine.addRecord(
+      copy.sourceObject,
+      null,
+      CONFLICTING_DUPLICATE,
+      `eventID ${copy.eventId} is also in ${copy.keptObject} with other content: that copy is kept ` +
+        '(the latest delivery wins, then the greater object key)',
+      copy.record,
+    );
+  }
+  if (written.conflicting.length > 0) {
+    logger.warn(
+      `cloudtrail: ${written.conflicting.length} event(s) delivered twice with different content, e.g. eventID ` +
+        `${written.conflicting[0]?.eventId} in ${written.conflicting[0]?.sourceObject}; the dropped copies are kept ` +
+        `in ${paths.quarantineDir} (reason ${CONFLICTING_DUPLICATE})`,
+    );
+  }
   for (const entry of batch.entries.values()) await manifest.put(entry);
   for (const [key, count] of written.duplicatesByObject) {
     await manifest.update(key, (entry) => {
@@ -384,7 +418,11 @@ async function publishBatch({ db, manifest, paths, batch, runId, logger, memoryL
   );
   let inBatch = 0;
   for (const [key, count] of written.duplicatesByObject) if (batch.entries.has(key)) inBatch += count;
-  return { duplicatesInBatch: inBatch, replacedEarlier: sumValues(written.duplicatesByObject) - inBatch };
+  return {
+    duplicatesInBatch: inBatch,
+    replacedEarlier: sumValues(written.duplicatesByObject) - inBatch,
+    conflicting: written.conflicting.length,
+  };
 }
 
 /**
@@ -467,9 +505,15 @@ function addPublished(summary: TrailIngestSummary, published: PublishedCounts): 
   summary.duplicates += published.duplicatesInBatch;
   summary.written -= published.duplicatesInBatch;
   summary.replacedEarlier += published.replacedEarlier;
+  summary.conflictingDuplicates += published.conflicting;
+  if (published.conflicting > 0) countReason(summary, CONFLICTING_DUPLICATE, published.conflicting);
 }
 
-function emptySummary(recovered: boolean): TrailIngestSummary {
+function countReason(summary: TrailIngestSummary, reason: string, count = 1): void {
+  summary.quarantinedByReason[reason] = (summary.quarantinedByReason[reason] ?? 0) + count;
+}
+
+function emptySummary(recovered: boolean, quarantineDir: string): TrailIngestSummary {
   return {
     objectsListed: 0,
     objectsRead: 0,
@@ -479,6 +523,9 @@ function emptySummary(recovered: boolean): TrailIngestSummary {
     written: 0,
     quarantinedRecords: 0,
     duplicates: 0,
+    conflictingDuplicates: 0,
+    quarantinedByReason: {},
+    quarantineDir,
     bytesRead: 0,
     batches: 0,
     replacedEarlier: 0,
