@@ -27,6 +27,7 @@ import { objectsFileName, stageObjectsShard } from './objects-dataset.js';
 import { prefetched } from './prefetch.js';
 import { publishWithJournal } from './publish-journal.js';
 import { BatchQuarantine } from './quarantine.js';
+import { countSkipped, type SkippedObjects, type SkipReason, skipReasonOfLogKey } from './skipped-objects.js';
 import { type CloudtrailPaths, cloudtrailPaths, recoverInterruptedRun } from './state-paths.js';
 import type { ListingPlan, TrailObject, TrailSource } from './trail-source.js';
 import { createWorkerPool, type WorkerPool } from './worker-pool.js';
@@ -67,11 +68,22 @@ export interface TrailIngestSummary {
   /** Rows from earlier runs replaced by a later delivery of the same event. */
   replacedEarlier: number;
   missing: number;
+  /** Listed objects not read, by why (skipped-objects.ts). */
+  skipped: Partial<Record<SkipReason, SkippedObjects>>;
   verification: Record<Verification, number>;
   digestsRead: number;
   digestsInvalid: number;
   chainBreaks: number;
+  /** With verify_digests on: the accounts × regions with log objects listed but no digest at all. */
+  digestsAbsent: DigestsAbsent[];
   recoveredInterruptedRun: boolean;
+}
+
+export interface DigestsAbsent {
+  readonly account: string;
+  readonly region: string;
+  /** Log objects listed there, none of which a digest can verify. */
+  readonly objects: number;
 }
 
 interface PendingObject {
@@ -125,7 +137,7 @@ export async function ingestTrail(
 
   const integrity: IntegrityScan = settings.verifyDigests
     ? await scanDigests(source, plan, manifest, ctx.logger)
-    : { expected: new Map(), digestsRead: 0, digestsInvalid: 0, chainBreaks: 0 };
+    : { expected: new Map(), digestsRead: 0, digestsInvalid: 0, chainBreaks: 0, digestScopes: new Set<string>() };
   Object.assign(summary, {
     digestsRead: integrity.digestsRead,
     digestsInvalid: integrity.digestsInvalid,
@@ -134,12 +146,30 @@ export async function ingestTrail(
 
   const pending: PendingObject[] = [];
   const listed = new Set<string>();
+  const logScopes = new Map<string, number>();
   for await (const object of source.list(plan, 'CloudTrail')) {
     const info = parseObjectKey(object.key);
-    if (info?.kind !== 'log') continue;
+    if (info?.kind !== 'log') {
+      countSkipped(summary.skipped, skipReasonOfLogKey(object.key), object.key);
+      continue;
+    }
     listed.add(object.key);
+    const scope = `${info.accountId}/${info.region}`;
+    logScopes.set(scope, (logScopes.get(scope) ?? 0) + 1);
     summary.objectsListed++;
     if (manifest.needsProcessing(object.key, object.size, object.version)) pending.push({ object, info });
+  }
+  for await (const object of source.list(plan, 'CloudTrail-Insight')) countSkipped(summary.skipped, 'insights', object.key);
+  warnSkipped(summary, source.location, ctx.logger);
+  if (settings.verifyDigests) {
+    summary.digestsAbsent = absentDigests(logScopes, integrity.digestScopes);
+    for (const absent of summary.digestsAbsent) {
+      ctx.logger.warn(
+        `cloudtrail: NO DIGEST for account ${absent.account} in ${absent.region}: none of its ${absent.objects} ` +
+          'listed log object(s) can be verified (is log file validation on for the trail, and are its CloudTrail-Digest/ ' +
+          'files where the logs are?)',
+      );
+    }
   }
   // Day by day, all accounts and regions of a day together: a batch then touches whole partitions
   // (event_date × account), so the workers write few, larger files.
@@ -509,6 +539,40 @@ function addPublished(summary: TrailIngestSummary, published: PublishedCounts): 
   if (published.conflicting > 0) countReason(summary, CONFLICTING_DUPLICATE, published.conflicting);
 }
 
+/** The accounts × regions holding log objects but no digest (one entry each, sorted). */
+function absentDigests(logScopes: ReadonlyMap<string, number>, digestScopes: ReadonlySet<string>): DigestsAbsent[] {
+  return [...logScopes]
+    .filter(([scope]) => !digestScopes.has(scope))
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([scope, objects]) => {
+      const [account, region] = scope.split('/') as [string, string];
+      return { account, region, objects };
+    });
+}
+
+const SKIPPED_WHY: Record<SkipReason, string> = {
+  day_folder_not_a_date: 'in a day folder that is not a date: their events cannot be placed in a day',
+  not_a_log_object: 'under CloudTrail/ not named as CloudTrail names its log files',
+  insights: 'CloudTrail Insights objects (CloudTrail-Insight/): meshwatch does not collect Insights events',
+};
+
+/** One loud line per kind of object the run lists but does not read. */
+function warnSkipped(summary: TrailIngestSummary, location: string, logger: Logger): void {
+  for (const [reason, skipped] of Object.entries(summary.skipped) as [SkipReason, SkippedObjects][]) {
+    logger.warn(`cloudtrail: ${location}: skipped ${describeSkipped(reason, skipped)}`);
+  }
+}
+
+/** `3 object(s) in a day folder that is not a date: … (e.g. <key>)` */
+export function describeSkipped(reason: SkipReason, skipped: SkippedObjects): string {
+  return `${skipped.count} ${skippedWhat(reason, skipped)}`;
+}
+
+/** The words after the count: `object(s) in a day folder that is not a date: … (e.g. <key>)` */
+export function skippedWhat(reason: SkipReason, skipped: SkippedObjects): string {
+  return `object(s) ${SKIPPED_WHY[reason]} (e.g. ${skipped.example})`;
+}
+
 function countReason(summary: TrailIngestSummary, reason: string, count = 1): void {
   summary.quarantinedByReason[reason] = (summary.quarantinedByReason[reason] ?? 0) + count;
 }
@@ -530,10 +594,12 @@ function emptySummary(recovered: boolean, quarantineDir: string): TrailIngestSum
     batches: 0,
     replacedEarlier: 0,
     missing: 0,
+    skipped: {},
     verification: { verified: 0, unverified: 0, mismatch: 0, missing: 0 },
     digestsRead: 0,
     digestsInvalid: 0,
     chainBreaks: 0,
+    digestsAbsent: [],
     recoveredInterruptedRun: recovered,
   };
 }
