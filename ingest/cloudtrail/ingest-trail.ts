@@ -553,7 +553,7 @@ function absentDigests(logScopes: ReadonlyMap<string, number>, digestScopes: Rea
 const SKIPPED_WHY: Record<SkipReason, string> = {
   day_folder_not_a_date: 'in a day folder that is not a date: their events cannot be placed in a day',
   not_a_log_object: 'under CloudTrail/ not named as CloudTrail names its log files',
-  insights: 'CloudTrail Insights objects (CloudTrail-Insight/): meshwatch does not collect Insights events',
+  insights: 'under CloudTrail-Insight/: meshwatch does not collect CloudTrail Insights events',
 };
 
 /** One loud line per kind of object the run lists but does not read. */
