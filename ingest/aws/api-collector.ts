@@ -119,9 +119,10 @@ async function runApiCollector(
     return outcome;
   });
   const failures = outcomes.flatMap((outcome) => (outcome.error ? [outcome.error] : []));
+  const others = failures.length < outcomes.length ? ', other accounts collected' : ', and no other account was';
   for (const failure of failures) {
     ctx.logger.warn(
-      `${definition.name}: account ${failure.account_id} ${failure.region} not collected (${failure.operation}: ${failure.error_name}: ${failure.message}); recorded in collection_errors, other accounts collected`,
+      `${definition.name}: account ${failure.account_id} ${failure.region} not collected (${failure.operation}: ${failure.error_name}: ${failure.message}); recorded in collection_errors${others}`,
     );
   }
   const written = await writeOutcomes(definition, ctx, outcomes);
