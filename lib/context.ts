@@ -57,4 +57,15 @@ export interface StageResult {
   readonly notes: readonly string[];
   /** Problems that did not stop the stage (a failing account, quarantined input). */
   readonly warnings: number;
+  /** The problems counted in `warnings`, each named with its count: the run summary lists them. */
+  readonly problems?: readonly StageProblem[];
+  /** For a source read per account × region: how many it read and how many failed (collect's exit code). */
+  readonly scopes?: { readonly total: number; readonly failed: number };
+}
+
+/** One kind of problem a stage counted, e.g. `{ count: 3, what: 'objects quarantined whole (...)' }`. */
+export interface StageProblem {
+  readonly count: number;
+  /** What they are, in words that read after the count, with where to look. */
+  readonly what: string;
 }

@@ -27,6 +27,7 @@ import { objectsFileName, stageObjectsShard } from './objects-dataset.js';
 import { prefetched } from './prefetch.js';
 import { publishWithJournal } from './publish-journal.js';
 import { BatchQuarantine } from './quarantine.js';
+import { countSkipped, type SkippedObjects, type SkipReason, skipReasonOfLogKey } from './skipped-objects.js';
 import { type CloudtrailPaths, cloudtrailPaths, recoverInterruptedRun } from './state-paths.js';
 import type { ListingPlan, TrailObject, TrailSource } from './trail-source.js';
 import { createWorkerPool, type WorkerPool } from './worker-pool.js';
@@ -52,16 +53,37 @@ export interface TrailIngestSummary {
   written: number;
   quarantinedRecords: number;
   duplicates: number;
+  /**
+   * Duplicates whose record differs from the copy kept (batch-writer.ts says which copy wins); each
+   * dropped copy is kept in the quarantine with reason `conflicting_duplicate`. Counts copies this
+   * run dropped, whether read now or by an earlier run.
+   */
+  conflictingDuplicates: number;
+  /** Quarantine entries this run wrote, by reason (objects, records and conflicting duplicates). */
+  quarantinedByReason: Record<string, number>;
+  /** Where the quarantine entries go (`<lake>/_quarantine/cloudtrail`). */
+  quarantineDir: string;
   bytesRead: number;
   batches: number;
   /** Rows from earlier runs replaced by a later delivery of the same event. */
   replacedEarlier: number;
   missing: number;
+  /** Listed objects not read, by why (skipped-objects.ts). */
+  skipped: Partial<Record<SkipReason, SkippedObjects>>;
   verification: Record<Verification, number>;
   digestsRead: number;
   digestsInvalid: number;
   chainBreaks: number;
+  /** With verify_digests on: the accounts × regions with log objects listed but no digest at all. */
+  digestsAbsent: DigestsAbsent[];
   recoveredInterruptedRun: boolean;
+}
+
+export interface DigestsAbsent {
+  readonly account: string;
+  readonly region: string;
+  /** Log objects listed there, none of which a digest can verify. */
+  readonly objects: number;
 }
 
 interface PendingObject {
@@ -81,6 +103,8 @@ interface Batch {
 }
 
 const DEFAULT_BATCH_ROWS = 250_000;
+/** The quarantine reason of a dropped copy of an event whose content differs from the kept copy's. */
+export const CONFLICTING_DUPLICATE = 'conflicting_duplicate';
 const INPUT_PREFETCH = 16;
 /**
  * The main thread's DuckDB reads keys and rebuilds the partitions holding a duplicate (or too many
@@ -109,11 +133,11 @@ export async function ingestTrail(
   const recovery = await recoverInterruptedRun(paths);
   if (recovery.recovered) ctx.logger.info('cloudtrail: finished publishing a batch an interrupted run left behind');
   const manifest = await Manifest.load(paths.stateDir);
-  const summary = emptySummary(recovery.recovered);
+  const summary = emptySummary(recovery.recovered, paths.quarantineDir);
 
   const integrity: IntegrityScan = settings.verifyDigests
     ? await scanDigests(source, plan, manifest, ctx.logger)
-    : { expected: new Map(), digestsRead: 0, digestsInvalid: 0, chainBreaks: 0 };
+    : { expected: new Map(), digestsRead: 0, digestsInvalid: 0, chainBreaks: 0, digestScopes: new Set<string>() };
   Object.assign(summary, {
     digestsRead: integrity.digestsRead,
     digestsInvalid: integrity.digestsInvalid,
@@ -122,12 +146,30 @@ export async function ingestTrail(
 
   const pending: PendingObject[] = [];
   const listed = new Set<string>();
+  const logScopes = new Map<string, number>();
   for await (const object of source.list(plan, 'CloudTrail')) {
     const info = parseObjectKey(object.key);
-    if (info?.kind !== 'log') continue;
+    if (info?.kind !== 'log') {
+      countSkipped(summary.skipped, skipReasonOfLogKey(object.key), object.key);
+      continue;
+    }
     listed.add(object.key);
+    const scope = `${info.accountId}/${info.region}`;
+    logScopes.set(scope, (logScopes.get(scope) ?? 0) + 1);
     summary.objectsListed++;
     if (manifest.needsProcessing(object.key, object.size, object.version)) pending.push({ object, info });
+  }
+  for await (const object of source.list(plan, 'CloudTrail-Insight')) countSkipped(summary.skipped, 'insights', object.key);
+  warnSkipped(summary, source.location, ctx.logger);
+  if (settings.verifyDigests) {
+    summary.digestsAbsent = absentDigests(logScopes, integrity.digestScopes);
+    for (const absent of summary.digestsAbsent) {
+      ctx.logger.warn(
+        `cloudtrail: NO DIGEST for account ${absent.account} in ${absent.region}: none of its ${absent.objects} ` +
+          'listed log object(s) can be verified (is log file validation on for the trail, and are its CloudTrail-Digest/ ' +
+          'files where the logs are?)',
+      );
+    }
   }
   // Day by day, all accounts and regions of a day together: a batch then touches whole partitions
   // (event_date × account), so the workers write few, larger files.
@@ -281,10 +323,13 @@ async function recordResult(read: ReadContext, batch: Batch, item: PendingObject
   summary.bytesRead += result.bytesRead;
   summary.quarantinedRecords += result.quarantinedRecords.length;
   batch.rows += result.rows;
-  for (const problem of result.quarantinedRecords)
+  for (const problem of result.quarantinedRecords) {
     batch.quarantine.addRecord(key, problem.index, problem.reason, problem.detail, problem.record);
+    countReason(summary, problem.reason);
+  }
   if (result.objectProblem) {
     summary.objectsQuarantined++;
+    countReason(summary, result.objectProblem.reason);
     batch.quarantine.addObject(key, result.objectProblem.reason, result.objectProblem.detail, await read.source.read(key));
     read.ctx.logger.warn(`cloudtrail: quarantined ${key}: ${result.objectProblem.reason} (${result.objectProblem.detail})`);
   }
@@ -317,6 +362,8 @@ interface PublishedCounts {
   readonly duplicatesInBatch: number;
   /** Rows of earlier runs replaced by a later delivery in this batch. */
   readonly replacedEarlier: number;
+  /** Dropped copies (of either kind above) whose content differs from the kept copy's. */
+  readonly conflicting: number;
 }
 
 interface PublishInput {
@@ -345,6 +392,23 @@ async function publishBatch({ db, manifest, paths, batch, runId, logger, memoryL
     memoryLimit,
   });
   const copiedAt = Date.now();
+  for (const copy of written.conflicting) {
+    batch.quarantine.addRecord(
+      copy.sourceObject,
+      null,
+      CONFLICTING_DUPLICATE,
+      `eventID ${copy.eventId} is also in ${copy.keptObject} with other content: that copy is kept ` +
+        '(the latest delivery wins, then the greater object key)',
+      copy.record,
+    );
+  }
+  if (written.conflicting.length > 0) {
+    logger.warn(
+      `cloudtrail: ${written.conflicting.length} event(s) delivered twice with different content, e.g. eventID ` +
+        `${written.conflicting[0]?.eventId} in ${written.conflicting[0]?.sourceObject}; the dropped copies are kept ` +
+        `in ${paths.quarantineDir} (reason ${CONFLICTING_DUPLICATE})`,
+    );
+  }
   for (const entry of batch.entries.values()) await manifest.put(entry);
   for (const [key, count] of written.duplicatesByObject) {
     await manifest.update(key, (entry) => {
@@ -384,7 +448,11 @@ async function publishBatch({ db, manifest, paths, batch, runId, logger, memoryL
   );
   let inBatch = 0;
   for (const [key, count] of written.duplicatesByObject) if (batch.entries.has(key)) inBatch += count;
-  return { duplicatesInBatch: inBatch, replacedEarlier: sumValues(written.duplicatesByObject) - inBatch };
+  return {
+    duplicatesInBatch: inBatch,
+    replacedEarlier: sumValues(written.duplicatesByObject) - inBatch,
+    conflicting: written.conflicting.length,
+  };
 }
 
 /**
@@ -467,9 +535,49 @@ function addPublished(summary: TrailIngestSummary, published: PublishedCounts): 
   summary.duplicates += published.duplicatesInBatch;
   summary.written -= published.duplicatesInBatch;
   summary.replacedEarlier += published.replacedEarlier;
+  summary.conflictingDuplicates += published.conflicting;
+  if (published.conflicting > 0) countReason(summary, CONFLICTING_DUPLICATE, published.conflicting);
 }
 
-function emptySummary(recovered: boolean): TrailIngestSummary {
+/** The accounts × regions holding log objects but no digest (one entry each, sorted). */
+function absentDigests(logScopes: ReadonlyMap<string, number>, digestScopes: ReadonlySet<string>): DigestsAbsent[] {
+  return [...logScopes]
+    .filter(([scope]) => !digestScopes.has(scope))
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([scope, objects]) => {
+      const [account, region] = scope.split('/') as [string, string];
+      return { account, region, objects };
+    });
+}
+
+const SKIPPED_WHY: Record<SkipReason, string> = {
+  day_folder_not_a_date: 'in a day folder that is not a date: their events cannot be placed in a day',
+  not_a_log_object: 'under CloudTrail/ not named as CloudTrail names its log files',
+  insights: 'under CloudTrail-Insight/: meshwatch does not collect CloudTrail Insights events',
+};
+
+/** One loud line per kind of object the run lists but does not read. */
+function warnSkipped(summary: TrailIngestSummary, location: string, logger: Logger): void {
+  for (const [reason, skipped] of Object.entries(summary.skipped) as [SkipReason, SkippedObjects][]) {
+    logger.warn(`cloudtrail: ${location}: skipped ${describeSkipped(reason, skipped)}`);
+  }
+}
+
+/** `3 object(s) in a day folder that is not a date: … (e.g. <key>)` */
+export function describeSkipped(reason: SkipReason, skipped: SkippedObjects): string {
+  return `${skipped.count} ${skippedWhat(reason, skipped)}`;
+}
+
+/** The words after the count: `object(s) in a day folder that is not a date: … (e.g. <key>)` */
+export function skippedWhat(reason: SkipReason, skipped: SkippedObjects): string {
+  return `object(s) ${SKIPPED_WHY[reason]} (e.g. ${skipped.example})`;
+}
+
+function countReason(summary: TrailIngestSummary, reason: string, count = 1): void {
+  summary.quarantinedByReason[reason] = (summary.quarantinedByReason[reason] ?? 0) + count;
+}
+
+function emptySummary(recovered: boolean, quarantineDir: string): TrailIngestSummary {
   return {
     objectsListed: 0,
     objectsRead: 0,
@@ -479,14 +587,19 @@ function emptySummary(recovered: boolean): TrailIngestSummary {
     written: 0,
     quarantinedRecords: 0,
     duplicates: 0,
+    conflictingDuplicates: 0,
+    quarantinedByReason: {},
+    quarantineDir,
     bytesRead: 0,
     batches: 0,
     replacedEarlier: 0,
     missing: 0,
+    skipped: {},
     verification: { verified: 0, unverified: 0, mismatch: 0, missing: 0 },
     digestsRead: 0,
     digestsInvalid: 0,
     chainBreaks: 0,
+    digestsAbsent: [],
     recoveredInterruptedRun: recovered,
   };
 }

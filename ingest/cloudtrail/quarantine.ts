@@ -23,8 +23,9 @@ export class BatchQuarantine {
   readonly entries: QuarantineEntry[] = [];
   private readonly objectBytes = new Map<string, Uint8Array>();
 
-  addRecord(key: string, index: number, reason: string, detail: string, record: string): void {
-    this.entries.push({ key, reason, detail, record_index: index, record });
+  /** `index`: null when the record's place in its object is not known (a copy read back from the dataset). */
+  addRecord(key: string, index: number | null, reason: string, detail: string, record: string): void {
+    this.entries.push({ key, reason, detail, ...(index === null ? {} : { record_index: index }), record });
   }
 
   addObject(key: string, reason: string, detail: string, bytes: Uint8Array | null): void {

@@ -36,7 +36,7 @@ describe('the cloudtrail collector on a local trail', () => {
       Records: [
         record({ eventID: 'e-1', errorCode: 'AccessDenied' }),
         record({ eventID: 'e-2', eventTime: '2026-09-30T23:59:58Z' }),
-        record({ eventID: undefined, eventName: 'NoId' }),
+        record({ eventID: 'e-3', eventTime: undefined, eventName: 'NoTime' }),
       ],
     });
     await writeObject(trail, redelivery, {
@@ -92,7 +92,7 @@ describe('the cloudtrail collector on a local trail', () => {
     );
     expect(
       JSON.parse((quarantine.find((entry) => entry.reason === 'record_missing_fields') as { record: string }).record).eventName,
-    ).toBe('NoId');
+    ).toBe('NoTime');
 
     const objects = await readDataset(
       ctx.layout.root,

@@ -176,11 +176,15 @@ describe('the native CloudTrail path', () => {
           userIdentity: 'text',
         }),
         record({ eventID: 'c-5', requestParameters: null, responseElements: { nested: { a: [true, false, null] } } }),
+        // No usable eventID: keyed by content (event-key.ts) in SQL as in JS.
+        record({ eventID: undefined }),
+        record({ eventID: '' }),
+        record({ eventID: ' \t ', eventName: 'Blank' }),
       ],
       // Records SQL cannot decide: they take the JS path, the object's other records stay native.
       [key('05', 'ODDRECORDS')]: [
         record({ eventID: 'o-1' }),
-        record({ eventID: undefined }),
+        record({ eventID: 'o-2', eventTime: undefined }),
         record({ eventID: 'o-3', eventTime: '20261001T100500Z' }),
         record({ eventID: 'o-4', eventTime: 1790000000 }),
         record({ eventID: 'o-5', eventTime: 'yesterday' }),
