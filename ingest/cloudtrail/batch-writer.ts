@@ -60,6 +60,8 @@ export interface ConflictingCopy {
   readonly record: string;
   /** The object of the copy kept. */
   readonly keptObject: string;
+  /** The kept copy's addendum.reason, when CloudTrail marked it a re-delivery (DELIVERY_DELAY, UPDATED_DATA, ...). */
+  readonly keptAddendum: string | null;
 }
 
 interface Partition {
@@ -218,8 +220,15 @@ async function rebuildPartitions(
   )) {
     duplicatesByObject.set(row.source_object, Number(row.n));
   }
-  const conflicting = await db.all<{ event_id: string; source_object: string; record: string; kept_object: string }>(
-    `SELECT dropped.event_id, dropped.source_object, CAST(dropped.record AS VARCHAR) AS record, kept.source_object AS kept_object
+  const conflicting = await db.all<{
+    event_id: string;
+    source_object: string;
+    record: string;
+    kept_object: string;
+    kept_addendum: string | null;
+  }>(
+    `SELECT dropped.event_id, dropped.source_object, CAST(dropped.record AS VARCHAR) AS record, kept.source_object AS kept_object,
+       kept.addendum_reason AS kept_addendum
      FROM ranked AS dropped JOIN ranked AS kept ON kept.event_id = dropped.event_id AND kept.dedup_rank = 1
      WHERE dropped.dedup_rank > 1 AND CAST(dropped.record AS VARCHAR) <> CAST(kept.record AS VARCHAR)
      ORDER BY dropped.event_id, dropped.dedup_rank`,
@@ -238,6 +247,7 @@ async function rebuildPartitions(
     sourceObject: row.source_object,
     record: row.record,
     keptObject: row.kept_object,
+    keptAddendum: row.kept_addendum,
   }));
 }
 

@@ -398,7 +398,8 @@ async function publishBatch({ db, manifest, paths, batch, runId, logger, memoryL
       null,
       CONFLICTING_DUPLICATE,
       `eventID ${copy.eventId} is also in ${copy.keptObject} with other content: that copy is kept ` +
-        '(the latest delivery wins, then the greater object key)',
+        '(the latest delivery wins, then the greater object key)' +
+        (copy.keptAddendum ? `; it carries addendum ${copy.keptAddendum}, CloudTrail's re-delivery of the event` : ''),
       copy.record,
     );
   }

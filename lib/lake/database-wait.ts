@@ -37,7 +37,7 @@ export async function openDatabaseWhenFree(
       const waited = Date.now() - started;
       if (policy.wait === false || (policy.timeoutMs !== undefined && waited >= policy.timeoutMs)) {
         throw new LakeLockedError(
-          `${path} is open in ${holder} ${policy.wait === false ? 'and --no-wait was given' : `and was not closed within --lock-timeout`}`,
+          `${path} is open in ${holder} ${policy.wait === false ? 'and --no-wait was given' : `and was not closed within --lock-timeout ${policy.timeoutMs} ms`}`,
           {
             cause: error,
             context: { file: path, ...(conflict.pid ? { pid: conflict.pid } : {}) },

@@ -5,6 +5,7 @@
  *   <lake>/marts/<mart>/...parquet                       transform outputs (also tables in the DuckDB file)
  *   <lake>/meshwatch.duckdb                              a view per dataset, a table per mart
  *   <lake>/_state/                                       manifests, checkpoints, alert state
+ *   <lake>/_state/lake.lock                              the lake lock: one writer at a time (lock.ts)
  *   <lake>/_quarantine/<source>/                         rejected input with the reason
  *   <lake>/_tmp/                                         staging for atomic writes (same filesystem)
  *   <lake>/reports/<date>/                               report bundle (JSON + CSV) per run

@@ -67,6 +67,7 @@ describe('conflicting duplicates', () => {
       const [entry] = outcome.quarantine as [Record<string, unknown>];
       expect(entry).toMatchObject({ key: EARLY, reason: 'conflicting_duplicate' });
       expect(entry.detail).toContain(`eventID c-1 is also in ${LATE}`);
+      expect(entry.detail).toContain('it carries addendum UPDATED_DATA');
       expect(JSON.parse(entry.record as string)).toEqual(record({ eventID: 'c-1', errorCode: 'AccessDenied' }));
     }
     expect(outcomes[0]?.byReason).toEqual({ conflicting_duplicate: 1 });
