@@ -55,6 +55,9 @@ export class LakeLockedError extends LakeError {}
 
 const LOCK_FILE = 'lake.lock';
 const READ_ONLY_CODES = new Set(['EACCES', 'EPERM', 'EROFS']);
+const NO_HARD_LINKS = new Set(['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS']);
+/** An unreadable lock (or takeover guard) this old is no create in progress but debris. */
+const UNREADABLE_STALE_MS = 5_000;
 const FIRST_POLL_MS = 50;
 const LONGEST_POLL_MS = 1_000;
 /** Waits shorter than this (another command's quick freshness check) are not worth a line. */
@@ -100,50 +103,65 @@ export async function withLakeLock<T>(
 async function acquireLakeLock(path: string, command: string, policy: LockPolicy, logger: Logger): Promise<string> {
   await mkdir(dirname(path), { recursive: true });
   const content = `${JSON.stringify(currentHolder(command))}\n`;
-  const draft = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-  await writeFile(draft, content, { flag: 'wx' });
   const started = Date.now();
   let delay = FIRST_POLL_MS;
   let announced: string | undefined;
-  try {
-    for (;;) {
-      if (await linkExclusive(draft, path)) {
-        remember(path, content);
-        return content;
-      }
-      const seen = await readLock(path);
-      if (seen === undefined) continue; // released between our attempt and the read
-      const stale = seen.holder ? stalenessOf(seen.holder) : 'its content is not a meshwatch lock';
-      if (stale !== undefined) {
-        await takeOverStale(path, seen.text, stale, logger);
-        continue;
-      }
-      const holder = seen.holder as LockHolder;
-      if (policy.wait === false) throw lockedError(path, holder, 'and --no-wait was given');
-      const waited = Date.now() - started;
-      if (policy.timeoutMs !== undefined && waited >= policy.timeoutMs) {
-        throw lockedError(path, holder, `and did not release it within --lock-timeout ${formatMs(policy.timeoutMs)}`);
-      }
-      if (announced !== seen.text && waited >= ANNOUNCE_AFTER_MS) {
-        logger.info(`waiting for ${describeHolder(holder)} to release the lake lock…`);
-        announced = seen.text;
-      }
-      const remaining = policy.timeoutMs === undefined ? delay : Math.min(delay, policy.timeoutMs - waited);
-      await sleep(Math.max(remaining, 1));
-      delay = Math.min(Math.round(delay * 1.5), LONGEST_POLL_MS);
+  for (;;) {
+    if (await createExclusive(path, content)) {
+      remember(path, content);
+      return content;
     }
-  } finally {
-    await rm(draft, { force: true });
+    const seen = await readLock(path);
+    if (seen === undefined) continue; // released between our attempt and the read
+    if (seen.holder === undefined && !(await olderThan(path, UNREADABLE_STALE_MS))) {
+      await sleep(FIRST_POLL_MS); // an O_EXCL create being written (filesystems without hard links)
+      continue;
+    }
+    const stale = seen.holder ? stalenessOf(seen.holder) : 'its content is not a meshwatch lock';
+    if (stale !== undefined) {
+      await takeOverStale(path, seen.text, stale, logger);
+      continue;
+    }
+    const holder = seen.holder as LockHolder;
+    if (policy.wait === false) throw lockedError(path, holder, 'and --no-wait was given');
+    const waited = Date.now() - started;
+    if (policy.timeoutMs !== undefined && waited >= policy.timeoutMs) {
+      throw lockedError(path, holder, `and did not release it within --lock-timeout ${formatMs(policy.timeoutMs)}`);
+    }
+    if (announced !== seen.text && waited >= ANNOUNCE_AFTER_MS) {
+      logger.info(`waiting for ${describeHolder(holder)} to release the lake lock…`);
+      announced = seen.text;
+    }
+    const remaining = policy.timeoutMs === undefined ? delay : Math.min(delay, policy.timeoutMs - waited);
+    await sleep(Math.max(remaining, 1));
+    delay = Math.min(Math.round(delay * 1.5), LONGEST_POLL_MS);
   }
 }
 
-async function linkExclusive(from: string, to: string): Promise<boolean> {
+/**
+ * Creates `path` holding `content` only if it does not exist yet; false if it does. A complete
+ * draft is hard-linked into place, so the lock is never seen half written; where the filesystem
+ * has no hard links, an O_EXCL create (`wx`) is the fallback.
+ */
+async function createExclusive(path: string, content: string): Promise<boolean> {
+  const draft = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  await writeFile(draft, content, { flag: 'wx' });
   try {
-    await link(from, to);
+    await link(draft, path);
     return true;
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
-    throw error;
+    const code = (error as NodeJS.ErrnoException).code ?? '';
+    if (code === 'EEXIST') return false;
+    if (!NO_HARD_LINKS.has(code)) throw error;
+    try {
+      await writeFile(path, content, { flag: 'wx' });
+      return true;
+    } catch (fallbackError) {
+      if ((fallbackError as NodeJS.ErrnoException).code === 'EEXIST') return false;
+      throw fallbackError;
+    }
+  } finally {
+    await rm(draft, { force: true });
   }
 }
 
@@ -200,10 +218,7 @@ export function stalenessOf(holder: LockHolder): string | undefined {
  */
 async function takeOverStale(path: string, staleText: string, reason: string, logger: Logger): Promise<void> {
   const guard = `${path}.takeover`;
-  try {
-    await writeFile(guard, `${JSON.stringify(currentHolder('lock takeover'))}\n`, { flag: 'wx' });
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  if (!(await createExclusive(guard, `${JSON.stringify(currentHolder('lock takeover'))}\n`))) {
     await removeDeadGuard(guard);
     await sleep(FIRST_POLL_MS);
     return;
@@ -222,7 +237,7 @@ async function takeOverStale(path: string, staleText: string, reason: string, lo
 async function removeDeadGuard(guard: string): Promise<void> {
   const seen = await readLock(guard);
   if (seen === undefined) return;
-  const dead = seen.holder ? stalenessOf(seen.holder) !== undefined : await olderThan(guard, 10_000);
+  const dead = seen.holder ? stalenessOf(seen.holder) !== undefined : await olderThan(guard, UNREADABLE_STALE_MS);
   if (dead) await rm(guard, { force: true });
 }
 

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, utimes, writeFile } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -141,10 +141,12 @@ describe('withLakeLock', () => {
     await expect(withLakeLock(owner, 'collect', async () => 'ran')).resolves.toBe('ran');
   });
 
-  it('takes over a lock file that is not a meshwatch lock', async () => {
+  it('takes over a lock file that is not a meshwatch lock (once it is not a create in progress)', async () => {
     const owner = await tempOwner({ wait: false });
     await mkdir(owner.layout.stateDir, { recursive: true });
     await writeFile(lakeLockPath(owner.layout), 'garbage');
+    const longAgo = new Date(Date.now() - 60_000);
+    await utimes(lakeLockPath(owner.layout), longAgo, longAgo);
     await expect(withLakeLock(owner, 'collect', async () => 'ran')).resolves.toBe('ran');
   });
 
