@@ -76,14 +76,14 @@ function redirectTarget(response: Response, from: URL): URL | undefined {
 }
 
 function redirectProblem(status: number, location: URL | undefined, original: URL): string {
-  const where = location ? `to ${redactUrl(location.href)}` : 'without a valid Location';
+  if (!location) return `HTTP ${status} redirect without a valid Location; point the URL at the receiver's final address`;
   const why =
-    location && location.origin !== original.origin
+    location.origin !== original.origin
       ? 'another origin'
       : status === 307 || status === 308
         ? 'more than one redirect'
         : 'a 301/302/303 would re-send it as a GET without the alert';
-  return `HTTP ${status} redirect ${where} not followed (${why}); point the URL at its final address`;
+  return `HTTP ${status} redirect to ${redactUrl(location.href)} not followed (${why}); point the URL at its final address`;
 }
 
 async function judge(response: Response): Promise<PostOutcome> {
