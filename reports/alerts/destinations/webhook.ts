@@ -73,11 +73,20 @@ function resolveTarget(name: string, variable: string, value: string | undefined
   }
   if (!url.username && !url.password) return { url, headers: {} };
   // fetch refuses URLs with credentials (and prints them in its error); userinfo means Basic auth.
-  const credentials = `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`;
+  const credentials = `${decodeUserinfo(url.username)}:${decodeUserinfo(url.password)}`;
   const bare = new URL(url.href);
   bare.username = '';
   bare.password = '';
   return { url: bare, headers: { authorization: `Basic ${Buffer.from(credentials).toString('base64')}` } };
+}
+
+/** Percent-decoded, or as written when it is not valid percent-encoding (never an exception that could quote it). */
+function decodeUserinfo(part: string): string {
+  try {
+    return decodeURIComponent(part);
+  } catch {
+    return part;
+  }
 }
 
 function requireSecret(name: string, variable: string, value: string | undefined): string {
