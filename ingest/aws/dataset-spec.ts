@@ -17,7 +17,9 @@ export type WriteMode =
   /** Each write replaces whole partitions (a dated snapshot of an account). */
   | { readonly kind: 'snapshot' }
   /** Each write replaces existing rows that share `key` with an incoming row, and keeps the rest. */
-  | { readonly kind: 'merge'; readonly key: readonly string[] };
+  | { readonly kind: 'merge'; readonly key: readonly string[] }
+  /** The dataset's own writer (not dataset-writer.ts) keeps it; `summary` says how, for the docs. */
+  | { readonly kind: 'own-writer'; readonly summary: string };
 
 export interface DatasetSpec {
   readonly name: string;
@@ -35,6 +37,22 @@ export function defineDataset(spec: DatasetSpec): DatasetSpec {
     if (!names.has(key)) throw new Error(`dataset ${spec.name}: ${key} is not a declared column`);
   }
   return spec;
+}
+
+/**
+ * The columns in the order a reader of the dataset's folder sees them: the columns stored in the
+ * Parquet files in declaration order, then the Hive partition keys in path order (DuckDB's
+ * `read_parquet(..., hive_partitioning = true)` and a Glue table's columns + partition keys alike).
+ */
+export function storedColumns(spec: DatasetSpec): ColumnSpec[] {
+  const byName = new Map(spec.columns.map((column) => [column.name, column]));
+  const partitions = spec.partitionBy.map((key) => byName.get(key) as ColumnSpec);
+  return [...spec.columns.filter((column) => !spec.partitionBy.includes(column.name)), ...partitions];
+}
+
+/** `{name: type}` in declaration order, for writers and readers that take a column map. */
+export function columnTypes(spec: DatasetSpec): Readonly<Record<string, ColumnType>> {
+  return Object.fromEntries(spec.columns.map((column) => [column.name, column.type]));
 }
 
 /** Column definitions for CREATE TABLE. */
@@ -58,7 +76,9 @@ export function renderDatasetDocs(specs: readonly DatasetSpec[]): string {
     const mode =
       spec.mode.kind === 'snapshot'
         ? 'each run replaces the partitions it collected'
-        : `rows are merged on (${spec.mode.key.join(', ')}); the newest fetch wins`;
+        : spec.mode.kind === 'merge'
+          ? `rows are merged on (${spec.mode.key.join(', ')}); the newest fetch wins`
+          : spec.mode.summary;
     const rows = spec.columns.map((column) => `| \`${column.name}\` | ${column.type} | ${column.description} |`);
     return [
       `## \`${spec.name}\``,

@@ -3,13 +3,13 @@
  * rows to these names and types and writes them to Parquet as they are.
  * `CloudtrailRow` (normalise-record.ts) has the same keys in the same order; a test holds the two
  * together. Other rooms write SQL against these names: rename nothing without telling them.
+ * The dataset declarations at the end are what the models' sources, the Athena tables and the docs
+ * are derived from.
  */
 
-export interface ColumnSpec {
-  readonly name: string;
-  readonly type: 'VARCHAR' | 'BOOLEAN' | 'TIMESTAMP' | 'JSON' | 'DATE' | 'BIGINT';
-  readonly description: string;
-}
+import { type ColumnSpec, defineDataset } from '../aws/dataset-spec.js';
+
+export type { ColumnSpec } from '../aws/dataset-spec.js';
 
 const text = (name: string, description: string): ColumnSpec => ({ name, type: 'VARCHAR', description });
 const flag = (name: string, description: string): ColumnSpec => ({ name, type: 'BOOLEAN', description });
@@ -83,3 +83,26 @@ export const OBJECT_COLUMNS: readonly ColumnSpec[] = [
   text('verification_detail', 'why, in words'),
   instant('ingested_at', 'when meshwatch first read it'),
 ];
+
+export const cloudtrailDataset = defineDataset({
+  name: 'cloudtrail',
+  description: 'Organisation CloudTrail (S3 log objects or LookupEvents): one row per event and recipient account.',
+  columns: CLOUDTRAIL_COLUMNS,
+  partitionBy: ['event_date', 'account_id'],
+  mode: {
+    kind: 'own-writer',
+    summary:
+      'each run adds the events of the objects it had not read; an event_id seen before is counted as a duplicate and dropped',
+  },
+});
+
+export const cloudtrailObjectsDataset = defineDataset({
+  name: 'cloudtrail_objects',
+  description: 'One row per CloudTrail log object seen, including objects a digest names that are missing.',
+  columns: OBJECT_COLUMNS,
+  partitionBy: [],
+  mode: {
+    kind: 'own-writer',
+    summary: 'one file per manifest shard (objects-<log day>.parquet), rewritten with the manifest',
+  },
+});

@@ -6,10 +6,10 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type Database, quoteLiteral } from '../../lib/lake/duckdb.js';
-import { OBJECT_COLUMNS } from './columns.js';
+import { cloudtrailObjectsDataset, OBJECT_COLUMNS } from './columns.js';
 import type { ManifestEntry } from './manifest.js';
 
-export const OBJECTS_DATASET = 'cloudtrail_objects';
+export const OBJECTS_DATASET = cloudtrailObjectsDataset.name;
 
 /** The file name of a shard's rows in the dataset folder. */
 export function objectsFileName(shard: string): string {

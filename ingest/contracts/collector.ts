@@ -9,28 +9,13 @@ import { parse } from 'yaml';
 import type { RunContext, StageResult } from '../../lib/context.js';
 import { CollectorError } from '../../lib/errors.js';
 import { listFiles, pathExists } from '../../lib/lake/atomic.js';
+import { columnTypes } from '../aws/dataset-spec.js';
 import { quarantineFile, writeLocalDataset } from '../declared-grants/local-dataset.js';
 import type { SourceCollector } from '../source.js';
 import { type Contract, contractSchema } from './contract-schema.js';
+import { dataContractsDataset } from './dataset.js';
 
-export const CONTRACT_COLUMNS = {
-  product: 'VARCHAR',
-  table_fqn: 'VARCHAR',
-  database_name: 'VARCHAR',
-  table_name: 'VARCHAR',
-  account_id: 'VARCHAR',
-  domain: 'VARCHAR',
-  owner_team: 'VARCHAR',
-  owner_contact: 'VARCHAR',
-  sensitivity: 'VARCHAR',
-  description: 'VARCHAR',
-  sla_text: 'VARCHAR',
-  warn_lag_hours: 'DOUBLE',
-  max_lag_hours: 'DOUBLE',
-  cadence: 'VARCHAR',
-  partition_key: 'VARCHAR',
-  source_file: 'VARCHAR',
-} as const;
+export const CONTRACT_COLUMNS = columnTypes(dataContractsDataset);
 
 export function contractRow(contract: Contract, sourceFile: string): Record<string, unknown> {
   const [database, table] = contract.table.split('.') as [string, string];

@@ -8,22 +8,13 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RunContext, StageResult } from '../../lib/context.js';
 import { CollectorError } from '../../lib/errors.js';
+import { columnTypes } from '../aws/dataset-spec.js';
 import type { SourceCollector } from '../source.js';
+import { declaredGrantsDataset } from './dataset.js';
 import { quarantineFile, writeLocalDataset } from './local-dataset.js';
 import { type DeclaredGrant, parseTerraformShow } from './parse-terraform.js';
 
-export const DECLARED_GRANT_COLUMNS = {
-  address: 'VARCHAR',
-  account_id: 'VARCHAR',
-  principal: 'VARCHAR',
-  resource_type: 'VARCHAR',
-  resource: 'VARCHAR',
-  database_name: 'VARCHAR',
-  table_name: 'VARCHAR',
-  permissions: 'VARCHAR[]',
-  permissions_with_grant_option: 'VARCHAR[]',
-  source_file: 'VARCHAR',
-} as const;
+export const DECLARED_GRANT_COLUMNS = columnTypes(declaredGrantsDataset);
 
 export async function collectDeclaredGrants(ctx: RunContext): Promise<StageResult> {
   const configured = ctx.config.sources.declared_grants;

@@ -2,7 +2,9 @@ import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { columnTypes } from '../../ingest/aws/dataset-spec.js';
 import { collectContracts } from '../../ingest/contracts/collector.js';
+import { costDailyDataset } from '../../ingest/cost-explorer/datasets.js';
 import { writeLocalDataset } from '../../ingest/declared-grants/local-dataset.js';
 import { parseConfig } from '../../lib/config/load.js';
 import { createContext } from '../../lib/context.js';
@@ -45,15 +47,21 @@ sources:
   return { root, ctx, lines };
 }
 
-const COST_COLUMNS = {
-  day: 'DATE',
-  grouping: 'VARCHAR',
-  account_id: 'VARCHAR',
-  service: 'VARCHAR',
-  unblended_cost_usd: 'DOUBLE',
-};
+/** The fixture's table shape is the dataset's declaration, not a copy of it. */
+const COST_COLUMNS = columnTypes(costDailyDataset);
 
 describe('transform', () => {
+  it('fails naming the columns when a dataset lacks a declared column, instead of reading it as NULL', async () => {
+    // Prepare: a cost_daily written without the columns a newer collector declares
+    const { ctx } = await sampleLake();
+    const { tag_key: _tagKey, currency: _currency, ...partial } = COST_COLUMNS;
+    await writeLocalDataset(ctx.layout, 'cost_daily', partial, [
+      { day: '2026-10-02', grouping: 'LINKED_ACCOUNT,SERVICE', account_id: '311111111111', unblended_cost_usd: 2.5 },
+    ]);
+    // Act / Assess
+    await expect(transform(ctx)).rejects.toThrow(/dataset cost_daily lacks declared column\(s\) tag_key, currency/);
+  });
+
   it('builds every mart as a DuckDB table and a Parquet file, with empty typed marts for datasets that are absent', async () => {
     // Prepare
     const { ctx } = await sampleLake();

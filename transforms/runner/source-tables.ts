@@ -1,8 +1,11 @@
 /**
  * Creates the typed `src_<name>` relation for every declared source: a view over the dataset's view
- * with each declared column cast to its type (NULL where the dataset lacks it), or an empty typed
- * table when the dataset is absent, so models never fail on a source that is not configured.
+ * with each declared column cast to its type, or an empty typed table when the dataset is absent,
+ * so models never fail on a source that is not configured. A dataset whose files lack a declared
+ * column fails the transform with the missing names: read as NULL, it would make every model that
+ * uses the column quietly wrong.
  */
+import { TransformError } from '../../lib/errors.js';
 import { type Database, quoteIdentifier } from '../../lib/lake/duckdb.js';
 import { SOURCES, type SourceColumns, type SourceDefinition } from './sources.js';
 import { sourceTableName } from './template.js';
@@ -31,6 +34,7 @@ export async function createSourceTables(
     await dropRelation(db, sourceTableName(source.name));
     if (source.kind === 'dataset' && relations.has(source.name)) {
       const available = await columnsOf(db, source.name);
+      assertDeclaredColumnsPresent(source, available);
       await db.run(`CREATE VIEW ${target} AS SELECT ${castList(source.columns, available)} FROM ${quoteIdentifier(source.name)}`);
       results.push({ name: source.name, present: true });
       continue;
@@ -70,6 +74,15 @@ async function columnsOf(db: Database, relation: string): Promise<Map<string, st
   return new Map(rows.map((row) => [row.column_name, row.column_type]));
 }
 
+function assertDeclaredColumnsPresent(source: SourceDefinition, available: Map<string, string>): void {
+  const missing = Object.keys(source.columns).filter((name) => !available.has(name));
+  if (missing.length === 0) return;
+  throw new TransformError(`dataset ${source.name} lacks declared column(s) ${missing.join(', ')}`, {
+    context: { dataset: source.name, missing: missing.join(',') },
+    hint: `the files under lake/${source.name}/ were written by another meshwatch version: collect the source again, or remove the folder and re-run collect`,
+  });
+}
+
 /**
  * Each declared column, cast only when the dataset's type differs: a cast is not free (text → JSON
  * parses every payload), and most datasets already have the declared types.
@@ -78,9 +91,7 @@ function castList(columns: SourceColumns, available: Map<string, string>): strin
   return Object.entries(columns)
     .map(([name, type]) => {
       const column = quoteIdentifier(name);
-      const actual = available.get(name);
-      if (actual === undefined) return `CAST(NULL AS ${type}) AS ${column}`;
-      return actual === type ? column : `TRY_CAST(${column} AS ${type}) AS ${column}`;
+      return available.get(name) === type ? column : `TRY_CAST(${column} AS ${type}) AS ${column}`;
     })
     .join(', ');
 }
