@@ -10,6 +10,7 @@
  */
 import { TransformError } from '../../lib/errors.js';
 import { type Database, quoteIdentifier, quoteLiteral } from '../../lib/lake/duckdb.js';
+import { enforceContract } from './contract.js';
 import type { Model } from './model.js';
 import { boundValues, type ParamValue } from './params.js';
 import { parameterName, renderSql } from './template.js';
@@ -43,6 +44,7 @@ export async function buildModels(
     const started = performance.now();
     const given = options.given?.[model.name];
     await buildModel(db, model, params, given);
+    await enforceContract(db, model);
     const [count] = await db.all<{ rows: number }>(`SELECT count(*)::BIGINT AS rows FROM ${quoteIdentifier(model.name)}`);
     const run = {
       name: model.name,

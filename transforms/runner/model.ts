@@ -27,9 +27,24 @@ const fixedRowsTestSchema = z.strictObject({
   expect: z.array(rowSchema),
 });
 
+/** A column of a model's contract: its DuckDB type as `DESCRIBE` prints it, and what it means. */
+const contractColumnSchema = z.strictObject({
+  name: z.string().min(1),
+  data_type: z.string().min(1),
+  description: z.string().min(1).optional(),
+});
+
+export type ContractColumn = z.infer<typeof contractColumnSchema>;
+
 const metadataSchema = z.strictObject({
   description: z.string().min(1),
-  columns: z.record(z.string(), z.string()).default({}),
+  /**
+   * dbt's enforced contract: with `enforced: true`, `columns` lists every column of the model in
+   * order with its `data_type`, and the build fails when the built table differs (contract.ts).
+   */
+  contract: z.strictObject({ enforced: z.boolean() }).default({ enforced: false }),
+  /** `{name: description}` for staging/intermediate models; the contract's column list for marts. */
+  columns: z.union([z.record(z.string(), z.string()), z.array(contractColumnSchema)]).default({}),
   tests: z.array(fixedRowsTestSchema).default([]),
   /**
    * DuckDB settings in force while this model is built, e.g. `{ disabled_optimizers:
@@ -90,5 +105,22 @@ async function loadModel(sqlFile: string, layer: string): Promise<Model> {
       hint: 'see transforms/README section in the repository README for the metadata shape',
     });
   }
-  return { name, layer, sql, sqlFile, metadata: parsed.data, isMart: layer === 'marts', ...findReferences(sql, sqlFile) };
+  const isMart = layer === 'marts';
+  if (isMart) assertMartContract(name, parsed.data, metadataFile);
+  return { name, layer, sql, sqlFile, metadata: parsed.data, isMart, ...findReferences(sql, sqlFile) };
+}
+
+/** A mart is a published contract: its .yml must declare every column with a type. */
+function assertMartContract(name: string, metadata: ModelMetadata, metadataFile: string): void {
+  if (metadata.contract.enforced && Array.isArray(metadata.columns) && metadata.columns.length > 0) return;
+  throw new TransformError(`mart ${name} has no enforced contract`, {
+    context: { file: metadataFile },
+    hint: 'declare `contract: { enforced: true }` and `columns: [{ name, data_type, description }]` for every column, in order',
+  });
+}
+
+/** The declared columns of a model with an enforced contract, else undefined. */
+export function contractColumns(model: Pick<Model, 'metadata'>): readonly ContractColumn[] | undefined {
+  const { contract, columns } = model.metadata;
+  return contract.enforced && Array.isArray(columns) ? columns : undefined;
 }

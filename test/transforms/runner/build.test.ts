@@ -20,10 +20,12 @@ async function modelsDir(): Promise<string> {
     'intermediate/int_doubled.sql': "SELECT n, n * 2 AS doubled FROM {{ ref('stg_numbers') }}",
     'intermediate/int_doubled.yml': 'description: doubled',
     'marts/doubled_total.sql': "SELECT sum(doubled) AS total FROM {{ ref('int_doubled') }}",
-    'marts/doubled_total.yml': 'description: total',
+    'marts/doubled_total.yml':
+      'description: total\ncontract: { enforced: true }\ncolumns: [{ name: total, data_type: HUGEINT }]\n',
     'marts/doubled_max.sql':
       "SELECT max(doubled) AS biggest, current_setting('disabled_optimizers') AS optimizers_off FROM {{ ref('int_doubled') }}",
-    'marts/doubled_max.yml': 'description: max\nsettings:\n  disabled_optimizers: build_side_probe_side\n',
+    'marts/doubled_max.yml':
+      'description: max\ncontract: { enforced: true }\ncolumns: [{ name: biggest, data_type: BIGINT }, { name: optimizers_off, data_type: VARCHAR }]\nsettings:\n  disabled_optimizers: build_side_probe_side\n',
   };
   for (const [file, text] of Object.entries(files)) {
     await mkdir(join(dir, file.split('/')[0] as string), { recursive: true });
@@ -39,6 +41,35 @@ async function tablesOf(db: Database): Promise<{ name: string; temporary: boolea
 }
 
 describe('buildModels', () => {
+  it('fails a mart whose built columns differ from its contract, listing each difference', async () => {
+    // Prepare: the SQL returns total as HUGEINT, adds a column and drops one the .yml declares
+    const dir = await modelsDir();
+    await writeFile(
+      join(dir, 'marts/doubled_total.sql'),
+      "SELECT 1 AS extra, sum(doubled) AS total FROM {{ ref('int_doubled') }}",
+    );
+    await writeFile(
+      join(dir, 'marts/doubled_total.yml'),
+      'description: total\ncontract: { enforced: true }\ncolumns:\n  - { name: total, data_type: DOUBLE }\n  - { name: gone, data_type: VARCHAR }\n',
+    );
+    const models = orderModels(await loadModels(dir));
+    const db = await openDatabase(':memory:');
+    try {
+      // Act / Assess
+      await expect(buildModels(db, models, params)).rejects.toThrow(
+        'model doubled_total breaks its contract: total: declared DOUBLE, built HUGEINT; gone: declared (VARCHAR) but not built; extra: built (INTEGER) but not declared',
+      );
+    } finally {
+      db.close();
+    }
+  });
+
+  it('refuses a mart without an enforced contract', async () => {
+    const dir = await modelsDir();
+    await writeFile(join(dir, 'marts/doubled_total.yml'), 'description: total\ncolumns:\n  total: the sum\n');
+    await expect(loadModels(dir)).rejects.toThrow('mart doubled_total has no enforced contract');
+  });
+
   it('keeps marts in the database file and staging/intermediate models only as temporary tables', async () => {
     // Prepare
     const models = orderModels(await loadModels(await modelsDir()));

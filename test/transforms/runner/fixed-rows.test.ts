@@ -26,6 +26,8 @@ describe('runFixedRowsTest', () => {
     const dir = await modelsDir(
       SQL,
       `description: d
+contract: { enforced: true }
+columns: [{ name: account_id, data_type: VARCHAR }, { name: cost, data_type: DOUBLE }]
 tests:
   - name: sums
     given:
@@ -49,6 +51,8 @@ tests:
     const dir = await modelsDir(
       SQL,
       `description: d
+contract: { enforced: true }
+columns: [{ name: account_id, data_type: VARCHAR }, { name: cost, data_type: DOUBLE }]
 tests:
   - name: wrong
     params: { pricing.athena_usd_per_tb: 2 }
@@ -69,6 +73,8 @@ tests:
     const dir = await modelsDir(
       SQL,
       `description: d
+contract: { enforced: true }
+columns: [{ name: account_id, data_type: VARCHAR }, { name: cost, data_type: DOUBLE }]
 tests:
   - name: typo
     given:

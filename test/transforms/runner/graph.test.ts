@@ -13,7 +13,7 @@ function model(name: string, refs: string[]): Model {
     sql: '',
     sqlFile: `${name}.sql`,
     isMart: true,
-    metadata: { description: name, columns: {}, tests: [], settings: {} },
+    metadata: { description: name, contract: { enforced: false }, columns: {}, tests: [], settings: {} },
   };
 }
 

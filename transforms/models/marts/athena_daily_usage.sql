@@ -11,7 +11,7 @@ final AS (
     consumer_domain,
     workgroup,
     count(*) AS queries,
-    sum(bytes_scanned) AS bytes_scanned,
+    CAST(sum(bytes_scanned) AS BIGINT) AS bytes_scanned, -- a count of bytes: BIGINT in the Parquet, not HUGEINT → DOUBLE
     sum(cost_usd) AS cost_usd
   FROM queries
   GROUP BY day, account_id, consumer_domain, workgroup

@@ -9,7 +9,7 @@ final AS (
     consumer_domain,
     producer_domain,
     count(DISTINCT query_id) AS queries,
-    sum(bytes_scanned) AS bytes_scanned,
+    CAST(sum(bytes_scanned) AS BIGINT) AS bytes_scanned, -- a count of bytes: BIGINT in the Parquet, not HUGEINT → DOUBLE
     sum(cost_usd) AS cost_usd
   FROM attributed
   GROUP BY month, consumer_domain, producer_domain

@@ -18,7 +18,7 @@ principals AS (
     arg_max(coalesce(principal_account_id, recipient_account_id), last_seen_at) AS account_id,
     min(first_seen_at) AS first_seen_at,
     max(last_seen_at) AS last_seen_at,
-    sum(events) AS events
+    CAST(sum(events) AS BIGINT) AS events
   FROM identities
   WHERE coalesce(principal_arn, invoked_by, principal_account_id, principal_id) IS NOT NULL
   GROUP BY 1
