@@ -1,243 +1,161 @@
 /**
- * The lake's Parquet datasets as Athena sees them: names, Hive partition keys and column types, so
- * the same marts meshwatch builds locally can be queried at organisation scale. Column names follow
- * the contracts other stages publish (the cloudtrail dataset in ingest/cloudtrail, the marts in
- * transforms/DEFINITIONS.md "Mart columns"); DuckDB JSON columns are Parquet strings to Athena.
- * Types are those of the Parquet `meshwatch run` wrote on the sample (checked 2026-11-24 with
- * DESCRIBE over each folder): a sum DuckDB returns as DOUBLE is declared double here.
+ * The lake's Parquet datasets and marts as Athena sees them, derived — never restated — from the
+ * one declaration of each: the dataset specs (ingest/all-datasets.ts) and the marts' enforced
+ * contracts (transforms/models/marts/*.yml). DuckDB types map to Hive types; DuckDB JSON columns
+ * are Parquet strings to Athena. A test builds the sample lake and holds the Parquet schema, the
+ * declarations and the synthesised Glue tables identical (test/e2e/declared-schemas.test.ts).
  */
+import type * as glue from 'aws-cdk-lib/aws-glue';
+import { ALL_DATASET_SPECS } from '../../ingest/all-datasets.js';
+import { type DatasetSpec, storedColumns } from '../../ingest/aws/dataset-spec.js';
+import { sourceCollectors } from '../../ingest/sources.js';
+import { type MartContract, readMartContracts } from '../../transforms/runner/model.js';
+import type { Deployment } from '../config/deployment.js';
 
-export type AthenaType = 'string' | 'bigint' | 'double' | 'boolean' | 'timestamp' | 'date' | 'array<string>';
+export type AthenaType = string;
+
+/** How Athena computes a partition key's values (partition projection: no crawler, no MSCK). */
+export type Projection =
+  | { readonly kind: 'date'; readonly format: 'yyyy-MM-dd' | 'yyyy-MM'; readonly unit: 'DAYS' | 'MONTHS' }
+  | { readonly kind: 'accounts' }
+  | { readonly kind: 'regions' }
+  | { readonly kind: 'enum'; readonly values: readonly string[] };
+
+export interface LakeColumn {
+  readonly name: string;
+  readonly type: AthenaType;
+  readonly comment?: string;
+}
 
 export interface LakeTable {
   readonly name: string;
   /** Folder under the lake root: `<dataset>` or `marts/<mart>`. */
   readonly folder: string;
   readonly description: string;
-  readonly columns: Readonly<Record<string, AthenaType>>;
-  /** Hive partition keys in folder order, with how Athena projects them (no crawler, no MSCK). */
-  readonly partitions?: readonly { readonly name: string; readonly type: AthenaType; readonly projection: 'date' | 'accounts' }[];
+  /** The columns stored in the Parquet files, in file order. */
+  readonly columns: readonly LakeColumn[];
+  /** Hive partition keys in folder order. */
+  readonly partitions: readonly (LakeColumn & { readonly projection: Projection })[];
 }
 
-const s = 'string' as const;
-const ts = 'timestamp' as const;
-const big = 'bigint' as const;
-const dbl = 'double' as const;
-const bool = 'boolean' as const;
-const list = 'array<string>' as const;
-
-const CLOUDTRAIL: LakeTable = {
-  name: 'cloudtrail',
-  folder: 'cloudtrail',
-  description: 'organisation CloudTrail, one row per event (ingest/cloudtrail)',
-  columns: {
-    event_id: s,
-    event_time: ts,
-    event_version: s,
-    event_source: s,
-    event_name: s,
-    aws_region: s,
-    recipient_account_id: s,
-    source_ip: s,
-    user_agent: s,
-    error_code: s,
-    error_message: s,
-    read_only: bool,
-    event_type: s,
-    management_event: bool,
-    event_category: s,
-    shared_event_id: s,
-    request_id: s,
-    addendum_reason: s,
-    principal_type: s,
-    principal_arn: s,
-    principal_id: s,
-    principal_account_id: s,
-    principal_user_name: s,
-    access_key_id: s,
-    session_issuer_type: s,
-    session_issuer_arn: s,
-    session_issuer_name: s,
-    session_name: s,
-    session_created_at: ts,
-    identity_center_user_id: s,
-    identity_store_arn: s,
-    invoked_by: s,
-    mfa_authenticated: bool,
-    request_parameters: s,
-    response_elements: s,
-    additional_event_data: s,
-    resources: s,
-    service_event_details: s,
-    tls_details: s,
-    record: s,
-    source_object: s,
-    delivered_at: ts,
-  },
-  partitions: [
-    { name: 'event_date', type: 'date', projection: 'date' },
-    { name: 'account_id', type: 'string', projection: 'accounts' },
-  ],
+const SIMPLE_TYPES: Readonly<Record<string, AthenaType>> = {
+  VARCHAR: 'string',
+  JSON: 'string',
+  BIGINT: 'bigint',
+  INTEGER: 'int',
+  SMALLINT: 'smallint',
+  TINYINT: 'tinyint',
+  DOUBLE: 'double',
+  FLOAT: 'float',
+  BOOLEAN: 'boolean',
+  TIMESTAMP: 'timestamp',
+  DATE: 'date',
 };
 
-const DATA_ACCESS_COLUMNS = {
-  access_id: s,
-  event_time: ts,
-  query_id: s,
-  principal: s,
-  principal_arn: s,
-  principal_role_arn: s,
-  principal_kind: s,
-  human_name: s,
-  permission_set: s,
-  account_id: s,
-  account_name: s,
-  consumer_domain: s,
-  service: s,
-  workgroup: s,
-  query_text: s,
-  statement_type: s,
-  query_state: s,
-  bytes_scanned: big,
-  database_name: s,
-  table_name: s,
-  table_fqn: s,
-  table_arn: s,
-  producer_account_id: s,
-  producer_domain: s,
-  outcome: s,
-  error_code: s,
-  via_resource_link: bool,
-  resource_link_fqn: s,
-  shared_event_id: s,
-  event_ids: list,
-} as const;
+/** A DuckDB type as DESCRIBE prints it → the Hive type of a Glue column. */
+export function athenaType(duckdbType: string): AthenaType {
+  if (duckdbType.endsWith('[]')) return `array<${athenaType(duckdbType.slice(0, -2))}>`;
+  const simple = SIMPLE_TYPES[duckdbType];
+  if (simple) return simple;
+  const decimal = /^DECIMAL\((\d+),\s*(\d+)\)$/.exec(duckdbType);
+  if (decimal) return `decimal(${decimal[1]},${decimal[2]})`;
+  throw new Error(`no Athena type for DuckDB type ${duckdbType}: add it to infra/analytics/lake-tables.ts`);
+}
 
-const mart = (name: string, description: string, columns: Record<string, AthenaType>): LakeTable => ({
-  name,
-  folder: `marts/${name}`,
-  description,
-  columns,
-});
+/** Glue allows 255 characters in a column comment. */
+function comment(description: string | undefined): { comment?: string } {
+  if (!description) return {};
+  const text = description.replace(/\s+/g, ' ').trim();
+  return { comment: text.length > 255 ? `${text.slice(0, 254)}…` : text };
+}
 
-const MARTS: LakeTable[] = [
-  mart('identities', 'principals resolved to humans, services and accounts', {
-    principal_arn: s,
-    principal: s,
-    principal_kind: s,
-    principal_type: s,
-    human_name: s,
-    permission_set: s,
-    role_name: s,
-    session_name: s,
-    identity_center_user_id: s,
-    account_id: s,
-    account_name: s,
-    domain: s,
-    account_kind: s,
-    first_seen_at: ts,
-    last_seen_at: ts,
-    events: dbl,
-  }),
-  mart('data_access', 'one row per access of a principal to a table', DATA_ACCESS_COLUMNS),
-  mart('pii_access_history', 'accesses to PII-tagged tables with the grant path', {
-    ...DATA_ACCESS_COLUMNS,
-    pii_level: s,
-    pii_columns: list,
-    pii_tagged_since: ts,
-    grant_path: s,
-    grant_detail: s,
-    is_new_reader: bool,
-  }),
-  mart('product_freshness', 'each data product against its contract', {
-    product: s,
-    table_fqn: s,
-    domain: s,
-    account_id: s,
-    owner: s,
-    owner_contact: s,
-    sensitivity: s,
-    sla_text: s,
-    cadence: s,
-    warn_lag_hours: dbl,
-    max_lag_hours: dbl,
-    last_update_at: ts,
-    lag_hours: dbl,
-    status: s,
-    breaches_in_window: big,
-    breach_hours_in_window: dbl,
-    expected_partitions: big,
-    present_partitions: big,
-    completeness: dbl,
-    consumers_30d: big,
-    queries_30d: big,
-    as_of: ts,
-  }),
-  mart('product_breaches', 'SLA breach intervals per product', {
-    product: s,
-    table_fqn: s,
-    domain: s,
-    account_id: s,
-    breach_start_at: ts,
-    breach_end_at: ts,
-    duration_hours: dbl,
-  }),
-  mart('grant_drift', 'Lake Formation grants against the declared state', {
-    drift_id: s,
-    kind: s,
-    severity: s,
-    account_id: s,
-    domain: s,
-    principal: s,
-    resource: s,
-    permissions: list,
-    declared_address: s,
-    changed_by: s,
-    changed_by_name: s,
-    changed_at: ts,
-    event_name: s,
-    event_id: s,
-    detail: s,
-  }),
-  mart('domain_chargeback', 'monthly cost per domain', {
-    month: s,
-    domain: s,
-    producer_cost_usd: dbl,
-    consumer_cost_usd: dbl,
-    shared_allocation_usd: dbl,
-    total_usd: dbl,
-    previous_total_usd: dbl,
-    mom_change_usd: dbl,
-    mom_change_pct: dbl,
-    athena_served_usd: dbl,
-  }),
-  mart('chargeback_matrix', 'Athena cost by consumer and producer domain', {
-    month: s,
-    consumer_domain: s,
-    producer_domain: s,
-    queries: big,
-    bytes_scanned: dbl,
-    cost_usd: dbl,
-  }),
-  mart('athena_daily_usage', 'Athena usage per account, workgroup and day', {
-    day: 'date',
-    account_id: s,
-    consumer_domain: s,
-    workgroup: s,
-    queries: big,
-    bytes_scanned: dbl,
-    cost_usd: dbl,
-  }),
-  mart('cost_daily_domain', 'daily cost per domain', { day: 'date', domain: s, cost_usd: dbl }),
-  mart('cloudtrail_coverage', 'CloudTrail delivery per account, region and day', {
-    account_id: s,
-    region: s,
-    day: 'date',
-    objects: big,
-    events: big,
-    verification: s,
-    is_gap: bool,
-  }),
-];
+function projectionFor(key: string, type: string): Projection {
+  if (type === 'DATE') return { kind: 'date', format: 'yyyy-MM-dd', unit: 'DAYS' };
+  if (key.endsWith('_month')) return { kind: 'date', format: 'yyyy-MM', unit: 'MONTHS' };
+  if (key === 'account_id') return { kind: 'accounts' };
+  if (key === 'region') return { kind: 'regions' };
+  if (key === 'source') return { kind: 'enum', values: sourceCollectors.map((collector) => collector.name) };
+  throw new Error(`no partition projection for key ${key}: add one to infra/analytics/lake-tables.ts`);
+}
 
-export const LAKE_TABLES: readonly LakeTable[] = [CLOUDTRAIL, ...MARTS];
+export function datasetTable(spec: DatasetSpec): LakeTable {
+  const stored = storedColumns(spec);
+  const toColumn = (column: (typeof stored)[number]) => ({
+    name: column.name,
+    type: athenaType(column.type),
+    ...comment(column.description),
+  });
+  return {
+    name: spec.name,
+    folder: spec.name,
+    description: spec.description,
+    columns: stored.filter((column) => !spec.partitionBy.includes(column.name)).map(toColumn),
+    partitions: stored
+      .filter((column) => spec.partitionBy.includes(column.name))
+      .map((column) => ({ ...toColumn(column), projection: projectionFor(column.name, column.type) })),
+  };
+}
+
+export function martTable(contract: MartContract): LakeTable {
+  const text = contract.description.replace(/\s+/g, ' ');
+  return {
+    name: contract.name,
+    folder: `marts/${contract.name}`,
+    description: text.length > 2048 ? `${text.slice(0, 2047)}…` : text,
+    columns: contract.columns.map((column) => ({
+      name: column.name,
+      type: athenaType(column.data_type),
+      ...comment(column.description),
+    })),
+    partitions: [],
+  };
+}
+
+export const LAKE_TABLES: readonly LakeTable[] = [...ALL_DATASET_SPECS.map(datasetTable), ...readMartContracts().map(martTable)];
+
+/** The Glue TableInput of a lake table stored at `location` (`s3://<bucket>/<folder>/`). */
+export function glueTableInput(table: LakeTable, location: string, deployment: Deployment): glue.CfnTable.TableInputProperty {
+  return {
+    name: table.name,
+    description: table.description,
+    tableType: 'EXTERNAL_TABLE',
+    parameters: { classification: 'parquet', EXTERNAL: 'TRUE', ...projectionParameters(table, location, deployment) },
+    partitionKeys: table.partitions.map(({ name, type, comment }) => ({ name, type, ...(comment ? { comment } : {}) })),
+    storageDescriptor: {
+      location,
+      columns: table.columns.map(({ name, type, comment }) => ({ name, type, ...(comment ? { comment } : {}) })),
+      inputFormat: 'org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat',
+      outputFormat: 'org.apache.hadoop.hive.ql.io.parquet.MapredParquetOutputFormat',
+      serdeInfo: { serializationLibrary: 'org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe' },
+    },
+  };
+}
+
+/** Partition projection: Athena computes partitions from these instead of the Glue catalog. */
+function projectionParameters(table: LakeTable, location: string, deployment: Deployment): Record<string, string> {
+  if (table.partitions.length === 0) return {};
+  const parameters: Record<string, string> = { 'projection.enabled': 'true' };
+  for (const { name, projection } of table.partitions) {
+    const prefix = `projection.${name}`;
+    if (projection.kind === 'date') {
+      parameters[`${prefix}.type`] = 'date';
+      parameters[`${prefix}.format`] = projection.format;
+      const start = deployment.infra.athena.projection_start_date;
+      parameters[`${prefix}.range`] = `${projection.format === 'yyyy-MM' ? start.slice(0, 7) : start},NOW`;
+      parameters[`${prefix}.interval`] = '1';
+      parameters[`${prefix}.interval.unit`] = projection.unit;
+      continue;
+    }
+    const values =
+      projection.kind === 'accounts'
+        ? deployment.accounts.map((account) => account.id)
+        : projection.kind === 'regions'
+          ? deployment.regions
+          : projection.values;
+    parameters[`${prefix}.type`] = 'enum';
+    parameters[`${prefix}.values`] = values.join(',');
+  }
+  parameters['storage.location.template'] =
+    `${location}${table.partitions.map((partition) => `${partition.name}=\${${partition.name}}`).join('/')}/`;
+  return parameters;
+}

@@ -12,7 +12,7 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lakeformation from 'aws-cdk-lib/aws-lakeformation';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
-import { LAKE_TABLES, type LakeTable } from '../analytics/lake-tables.js';
+import { glueTableInput, LAKE_TABLES } from '../analytics/lake-tables.js';
 import type { Deployment } from '../config/deployment.js';
 import { SecureBucket } from '../constructs/secure-bucket.js';
 
@@ -38,7 +38,7 @@ export class AnalyticsStack extends Stack {
       const resource = new glue.CfnTable(this, `Table-${table.name}`, {
         catalogId: this.account,
         databaseName: settings.database,
-        tableInput: tableInput(table, `s3://${deployment.lakeBucketName}/${table.folder}/`, deployment),
+        tableInput: glueTableInput(table, `s3://${deployment.lakeBucketName}/${table.folder}/`, deployment),
       });
       resource.node.addDependency(database);
       return resource;
@@ -137,44 +137,4 @@ export class AnalyticsStack extends Stack {
       ],
     });
   }
-}
-
-function tableInput(table: LakeTable, location: string, deployment: Deployment): glue.CfnTable.TableInputProperty {
-  const partitions = table.partitions ?? [];
-  return {
-    name: table.name,
-    description: table.description,
-    tableType: 'EXTERNAL_TABLE',
-    parameters: { classification: 'parquet', EXTERNAL: 'TRUE', ...projectionParameters(table, location, deployment) },
-    partitionKeys: partitions.map((partition) => ({ name: partition.name, type: partition.type })),
-    storageDescriptor: {
-      location,
-      columns: Object.entries(table.columns).map(([name, type]) => ({ name, type })),
-      inputFormat: 'org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat',
-      outputFormat: 'org.apache.hadoop.hive.ql.io.parquet.MapredParquetOutputFormat',
-      serdeInfo: { serializationLibrary: 'org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe' },
-    },
-  };
-}
-
-/** Partition projection: Athena computes partitions from these instead of the Glue catalog. */
-function projectionParameters(table: LakeTable, location: string, deployment: Deployment): Record<string, string> {
-  const partitions = table.partitions ?? [];
-  if (partitions.length === 0) return {};
-  const parameters: Record<string, string> = { 'projection.enabled': 'true' };
-  for (const partition of partitions) {
-    const prefix = `projection.${partition.name}`;
-    if (partition.projection === 'date') {
-      parameters[`${prefix}.type`] = 'date';
-      parameters[`${prefix}.format`] = 'yyyy-MM-dd';
-      parameters[`${prefix}.range`] = `${deployment.infra.athena.projection_start_date},NOW`;
-      parameters[`${prefix}.interval`] = '1';
-      parameters[`${prefix}.interval.unit`] = 'DAYS';
-    } else {
-      parameters[`${prefix}.type`] = 'enum';
-      parameters[`${prefix}.values`] = deployment.accounts.map((account) => account.id).join(',');
-    }
-  }
-  parameters['storage.location.template'] = `${location}${partitions.map((p) => `${p.name}=\${${p.name}}`).join('/')}/`;
-  return parameters;
 }

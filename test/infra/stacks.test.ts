@@ -1,9 +1,9 @@
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ALERT_METRICS, METRIC_DIMENSIONS, PII_NEW_READER_RULE } from '../../infra/alerting/metrics.js';
-import { LAKE_TABLES } from '../../infra/analytics/lake-tables.js';
 import { SCHEDULED_COMMANDS } from '../../infra/stacks/pipeline-stack.js';
 import { MANAGEMENT_ACCOUNT_ACTIONS, managementAccountActions, memberAccountActions } from '../../ingest/aws/permissions.js';
+import { declaredShapes, inHiveTypes, synthesisedGlueTables } from './glue-tables.js';
 import {
   asList,
   FIXTURE_PRODUCTS,
@@ -277,12 +277,31 @@ describe('AnalyticsStack', () => {
     });
   });
 
-  it('has a Glue table for every lake table, marts included', () => {
-    const names = resources(analytics(), 'AWS::Glue::Table').map(([, table]) => (table.TableInput as { Name: string }).Name);
-    expect(names.sort()).toEqual(LAKE_TABLES.map((table) => table.name).sort());
-    expect(names).toEqual(
-      expect.arrayContaining(['pii_access_history', 'product_freshness', 'grant_drift', 'domain_chargeback']),
+  it('has a Glue table for every declared dataset and mart, with the declared columns, order and types', () => {
+    const synthesised = synthesisedGlueTables(analytics());
+    const declared = declaredShapes();
+    expect([...synthesised.keys()].sort()).toEqual([...declared.keys()].sort());
+    for (const [name, shape] of declared) expect({ name, ...synthesised.get(name) }).toEqual({ name, ...inHiveTypes(shape) });
+    // the columns the hand-written tables lacked
+    expect(synthesised.get('data_access')?.columns).toEqual(expect.arrayContaining(['grant_path string', 'grant_detail string']));
+    expect([...synthesised.keys()]).toEqual(
+      expect.arrayContaining(['lf_settings_current', 'lf_tag_coverage', 'athena_query_costs', 'chargeback_focus', 'glue_tables']),
     );
+  });
+
+  it('projects every partition key: days, months, accounts, regions and collector names', () => {
+    const tableParameters = (name: string) =>
+      (
+        resources(analytics(), 'AWS::Glue::Table').find(([, table]) => (table.TableInput as { Name: string }).Name === name)?.[1]
+          .TableInput as { Parameters: Record<string, string> }
+      ).Parameters;
+    expect(tableParameters('athena_queries')).toMatchObject({
+      'projection.submitted_month.type': 'date',
+      'projection.submitted_month.format': 'yyyy-MM',
+      'projection.submitted_month.interval.unit': 'MONTHS',
+    });
+    expect(tableParameters('glue_tables')['projection.region.values']).toBe(synthesized.built.deployment.regions.join(','));
+    expect(tableParameters('collection_errors')['projection.source.values']?.split(',')).toContain('lakeformation');
   });
 
   it('enforces the workgroup result location, encrypted with KMS, and the bytes-scanned cutoff', () => {

@@ -4,6 +4,7 @@
  * Models live in `transforms/models/<layer>/`; the folder names the layer (staging, intermediate,
  * marts) and only marts are published as Parquet.
  */
+import { readdirSync, readFileSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -97,6 +98,14 @@ async function loadModel(sqlFile: string, layer: string): Promise<Model> {
       hint: 'every model needs <name>.yml beside <name>.sql with a description, columns and tests',
     });
   }
+  const metadata = parseModelMetadata(raw, name, metadataFile);
+  const isMart = layer === 'marts';
+  if (isMart) assertMartContract(name, metadata, metadataFile);
+  return { name, layer, sql, sqlFile, metadata, isMart, ...findReferences(sql, sqlFile) };
+}
+
+/** Validates a model's .yml (parsed); throws a TransformError naming each problem. */
+export function parseModelMetadata(raw: unknown, name: string, metadataFile: string): ModelMetadata {
   const parsed = metadataSchema.safeParse(raw);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ');
@@ -105,9 +114,31 @@ async function loadModel(sqlFile: string, layer: string): Promise<Model> {
       hint: 'see transforms/README section in the repository README for the metadata shape',
     });
   }
-  const isMart = layer === 'marts';
-  if (isMart) assertMartContract(name, parsed.data, metadataFile);
-  return { name, layer, sql, sqlFile, metadata: parsed.data, isMart, ...findReferences(sql, sqlFile) };
+  return parsed.data;
+}
+
+export interface MartContract {
+  readonly name: string;
+  readonly description: string;
+  readonly columns: readonly ContractColumn[];
+}
+
+/**
+ * Every mart's contract, read synchronously from its .yml (the CDK app derives the Athena tables
+ * from them while it constructs its stacks, which cannot wait).
+ */
+export function readMartContracts(dir: string = MODELS_DIR): MartContract[] {
+  const martsDir = join(dir, 'marts');
+  return readdirSync(martsDir)
+    .filter((file) => file.endsWith('.sql'))
+    .sort()
+    .map((file) => {
+      const name = basename(file, '.sql');
+      const metadataFile = join(martsDir, `${name}.yml`);
+      const metadata = parseModelMetadata(parse(readFileSync(metadataFile, 'utf8')), name, metadataFile);
+      assertMartContract(name, metadata, metadataFile);
+      return { name, description: metadata.description.trim(), columns: contractColumns({ metadata }) ?? [] };
+    });
 }
 
 /** A mart is a published contract: its .yml must declare every column with a type. */
