@@ -11,10 +11,11 @@ import type { RunContext, StageResult } from '../lib/context.js';
 import { TransformError } from '../lib/errors.js';
 import { type Database, quoteLiteral } from '../lib/lake/duckdb.js';
 import { buildModels, type ModelRun } from './runner/build.js';
+import { assertDataTestsPass, runDataTests } from './runner/data-tests.js';
 import { type FixedRowsResult, runAllFixedRowsTests } from './runner/fixed-rows.js';
 import { orderModels } from './runner/graph.js';
 import { createMacros, loadMacros, type MacroFile } from './runner/macros.js';
-import { loadModels, type Model } from './runner/model.js';
+import { contractColumns, loadModels, type Model } from './runner/model.js';
 import { paramsFromConfig } from './runner/params.js';
 import { publishMart } from './runner/publish.js';
 import { createSourceTables } from './runner/source-tables.js';
@@ -61,6 +62,7 @@ export async function transform(ctx: RunContext, options: TransformOptions = {})
         options.onModel?.(run);
       },
     });
+    await checkMartData(db, models);
     for (const run of runs) {
       if (!run.isMart) continue;
       const path = await publishMart(db, ctx.layout, run.name);
@@ -81,6 +83,21 @@ export async function transform(ctx: RunContext, options: TransformOptions = {})
     marts: outputs.map((output) => output.name),
   });
   return { stage: 'transform', outputs, notes, warnings: 0 };
+}
+
+/** Runs every mart's declared data tests on the built tables; fails the transform before anything is published. */
+async function checkMartData(db: Database, models: readonly Model[]): Promise<void> {
+  const columns = models
+    .filter((model) => model.isMart)
+    .flatMap((model) =>
+      (contractColumns(model) ?? []).map((column) => ({
+        model: model.name,
+        column: column.name,
+        tests: column.data_tests ?? [],
+      })),
+    );
+  const total = columns.reduce((sum, column) => sum + column.tests.length, 0);
+  assertDataTestsPass(await runDataTests(db, columns), total);
 }
 
 /** Runs the transforms only when the lake, the models or their config changed since the last run. */

@@ -12,6 +12,7 @@ import { parse } from 'yaml';
 import { z } from 'zod';
 import { TransformError } from '../../lib/errors.js';
 import { assertIdentifier } from '../../lib/lake/duckdb.js';
+import { dataTestSchema } from './data-tests.js';
 import { findReferences, type TemplateReferences } from './template.js';
 
 export const MODELS_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'models');
@@ -33,6 +34,8 @@ const contractColumnSchema = z.strictObject({
   name: z.string().min(1),
   data_type: z.string().min(1),
   description: z.string().min(1).optional(),
+  /** dbt-style data tests run on the built table after every transform (data-tests.ts). */
+  data_tests: z.array(dataTestSchema).optional(),
 });
 
 export type ContractColumn = z.infer<typeof contractColumnSchema>;
