@@ -40,7 +40,11 @@ export async function collectCloudtrail(ctx: RunContext, options: CollectOptions
       ...(source.batch_rows ? { batchRows: source.batch_rows } : {}),
     });
     notes.push(...describeTrailRun(trail.location, summary));
-    warnings += summary.objectsQuarantined + (summary.quarantinedRecords > 0 ? 1 : 0) + summary.verification.mismatch;
+    warnings +=
+      summary.objectsQuarantined +
+      summary.objectsRefused +
+      (summary.quarantinedRecords > 0 ? 1 : 0) +
+      summary.verification.mismatch;
     warnings += summary.missing + summary.digestsInvalid + summary.chainBreaks;
   }
   if (source.lookup_events) {
@@ -95,6 +99,10 @@ export function describeTrailRun(location: string, summary: TrailIngestSummary):
   ];
   if (summary.objectsQuarantined > 0)
     notes.push(`${summary.objectsQuarantined} objects quarantined whole (see _quarantine/cloudtrail)`);
+  if (summary.objectsRefused > 0)
+    notes.push(
+      `${summary.objectsRefused} objects refused unread: unsafe key or symlink out of the copy (see _quarantine/cloudtrail)`,
+    );
   if (summary.recoveredInterruptedRun) notes.push('completed the publish of an interrupted earlier run');
   return notes;
 }
