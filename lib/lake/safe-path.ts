@@ -198,3 +198,57 @@ export function safeFileName(text: string, suffix = ''): string {
     .slice(-120);
   return `${readable ? `${readable}-` : ''}${hash}${suffix}`;
 }
+
+// --- folders of input files --------------------------------------------------------------------
+
+export interface FolderListing {
+  /** Files below the folder (symlinks inside it followed), sorted. */
+  readonly files: string[];
+  /** Entries not read, with the reason: symlinks leading out of the folder, or to nothing. */
+  readonly refused: { readonly path: string; readonly reason: string }[];
+}
+
+/**
+ * Every file below `root` (an input folder named in the configuration). A symlink is followed only
+ * when its target is inside `root`; one leading elsewhere is refused with the reason, so the caller
+ * counts it instead of reading a file the folder does not hold.
+ */
+export async function listFilesInside(root: string): Promise<FolderListing> {
+  const { readdir, stat } = await import('node:fs/promises');
+  const base = realpathOfExisting(resolve(root));
+  const files: string[] = [];
+  const refused: { path: string; reason: string }[] = [];
+  const walk = async (dir: string, seen: Set<string>): Promise<void> => {
+    let entries: import('node:fs').Dirent[];
+    try {
+      entries = await readdir(dir, { withFileTypes: true });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+      throw error;
+    }
+    for (const entry of entries) {
+      const path = resolve(dir, entry.name);
+      let isDir = entry.isDirectory();
+      let isFile = entry.isFile();
+      if (entry.isSymbolicLink()) {
+        const target = realpathOfExisting(path);
+        const info = await stat(path).catch(() => undefined);
+        if (!info) {
+          refused.push({ path, reason: 'a symlink that leads nowhere' });
+          continue;
+        }
+        if (!isWithin(base, target)) {
+          refused.push({ path, reason: `a symlink to ${target}, outside ${root}` });
+          continue;
+        }
+        isDir = info.isDirectory();
+        isFile = info.isFile();
+        if (isDir && seen.has(target)) continue; // a loop of links inside the folder
+      }
+      if (isDir) await walk(path, new Set([...seen, realpathOfExisting(path)]));
+      else if (isFile) files.push(path);
+    }
+  };
+  await walk(resolve(root), new Set([base]));
+  return { files: files.sort(), refused };
+}

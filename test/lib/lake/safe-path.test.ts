@@ -2,9 +2,11 @@ import { mkdir, mkdtemp, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { lakeLayout } from '../../../lib/lake/layout.js';
 import {
   assertSegment,
   isSegment,
+  listFilesInside,
   relativePathProblem,
   resolveUnder,
   safeFileName,
@@ -103,5 +105,37 @@ describe('safeFileName', () => {
     expect(name.startsWith('.')).toBe(false);
     expect(safeFileName('a/b')).not.toBe(safeFileName('a_b'));
     expect(safeFileName('..', '.bin')).toMatch(/^[0-9a-f]{12}\.bin$/);
+  });
+});
+
+describe('lakeLayout paths from data', () => {
+  it('keeps state and quarantine paths inside their folders', async () => {
+    const layout = lakeLayout(await tempRoot());
+    expect(layout.statePath('athena', '311111111111-us-east-1.json')).toBe(join(layout.stateDir, 'athena', '311111111111-us-east-1.json'));
+    expect(() => layout.statePath('athena', '../../../etc/cron.d/x')).toThrow(UnsafePathError);
+    expect(() => layout.quarantinePath('contracts', '../../escape.json')).toThrow(UnsafePathError);
+    expect(() => layout.quarantinePath('/abs')).toThrow(UnsafePathError);
+  });
+});
+
+describe('listFilesInside', () => {
+  it('follows symlinks inside the folder and refuses the ones that lead out or nowhere', async () => {
+    const root = await tempRoot();
+    const outside = await mkdtemp(join(tmpdir(), 'mw-outside-'));
+    await mkdir(join(root, 'a'));
+    await writeFile(join(root, 'a', 'x.yaml'), 'x');
+    await writeFile(join(outside, 'y.yaml'), 'y');
+    await symlink(join(root, 'a'), join(root, 'b'));
+    await symlink(join(outside, 'y.yaml'), join(root, 'y.yaml'));
+    await symlink(join(root, 'missing'), join(root, 'dangling.yaml'));
+    await symlink(root, join(root, 'a', 'loop'));
+
+    const listing = await listFilesInside(root);
+
+    expect(listing.files).toEqual([join(root, 'a', 'x.yaml'), join(root, 'b', 'x.yaml')]);
+    expect(listing.refused.map((entry) => [entry.path, entry.reason.split(',')[0]]).sort()).toEqual([
+      [join(root, 'dangling.yaml'), 'a symlink that leads nowhere'],
+      [join(root, 'y.yaml'), `a symlink to ${join(outside, 'y.yaml')}`],
+    ]);
   });
 });
