@@ -5,6 +5,7 @@
 import { mkdir } from 'node:fs/promises';
 import type { LoadedConfig } from './config/load.js';
 import { type Database, openDatabase } from './lake/duckdb.js';
+import { dirMode, setGroupReadable } from './lake/file-modes.js';
 import { type LakeLayout, lakeLayout } from './lake/layout.js';
 import { refreshDatasetViews } from './lake/views.js';
 import { createLogger, type Logger } from './log.js';
@@ -21,13 +22,14 @@ export interface RunContext {
 
 export function createContext(config: LoadedConfig, logger: Logger = createLogger()): RunContext {
   const layout = lakeLayout(config.lake);
+  setGroupReadable(config.file_modes.group_readable);
   return {
     config,
     layout,
     logger,
     now: config.now ? new Date(config.now) : new Date(),
     async openLakeDatabase({ readOnly = false } = {}) {
-      await mkdir(layout.root, { recursive: true });
+      await mkdir(layout.root, { recursive: true, mode: dirMode() });
       const db = await openDatabase(layout.databaseFile, { readOnly });
       if (!readOnly) await refreshDatasetViews(db, layout);
       return db;

@@ -11,6 +11,7 @@ import { createHash } from 'node:crypto';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, relative, sep } from 'node:path';
 import { listFiles, pathExists } from '../../lib/lake/atomic.js';
+import { dirMode, fileMode } from '../../lib/lake/file-modes.js';
 import { describeReason, printable, resolveUnder, unsafePathReason } from '../../lib/lake/safe-path.js';
 import type { ObjectStore } from './object-store.js';
 
@@ -62,8 +63,9 @@ export async function pull(store: ObjectStore, dir: string): Promise<SyncReport>
     const body = await store.get(key);
     if (body === undefined) continue; // listed in the manifest but deleted since: nothing to copy
     const path = resolveUnder(dir, key);
-    await mkdir(dirname(path), { recursive: true });
-    await writeFile(path, body);
+    // Pulled before meshwatch (and its umask) runs: the lake's modes are set here (file-modes.ts).
+    await mkdir(dirname(path), { recursive: true, mode: dirMode() });
+    await writeFile(path, body, { mode: fileMode() });
   }
   return { copy: copied, remove: plan.remove, refused, unchanged: Object.keys(remote).length - plan.copy.length };
 }

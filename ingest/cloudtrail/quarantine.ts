@@ -8,6 +8,7 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { dirMode, fileMode } from '../../lib/lake/file-modes.js';
 import { resolveUnder, safeFileName } from '../../lib/lake/safe-path.js';
 
 export interface QuarantineEntry {
@@ -46,13 +47,16 @@ export class BatchQuarantine {
     const at = new Date().toISOString();
     const moves: { from: string; to: string }[] = [];
     const listing = join(stageDir, `${name}.jsonl`);
-    await mkdir(stageDir, { recursive: true });
-    await writeFile(listing, `${this.entries.map((entry) => JSON.stringify({ ...entry, quarantined_at: at })).join('\n')}\n`);
+    // Raw records and an attacker's bytes: owner-only (file-modes.ts), whatever the umask.
+    await mkdir(stageDir, { recursive: true, mode: dirMode() });
+    await writeFile(listing, `${this.entries.map((entry) => JSON.stringify({ ...entry, quarantined_at: at })).join('\n')}\n`, {
+      mode: fileMode(),
+    });
     moves.push({ from: listing, to: join(quarantineDir, `${name}.jsonl`) });
     for (const [file, bytes] of this.objectBytes) {
       const staged = resolveUnder(stageDir, file);
-      await mkdir(dirname(staged), { recursive: true });
-      await writeFile(staged, bytes);
+      await mkdir(dirname(staged), { recursive: true, mode: dirMode() });
+      await writeFile(staged, bytes, { mode: fileMode() });
       moves.push({ from: staged, to: resolveUnder(quarantineDir, file) });
     }
     return moves;
