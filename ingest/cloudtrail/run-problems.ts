@@ -22,6 +22,10 @@ export function trailProblems(location: string, summary: TrailIngestSummary): St
   add(summary.objectsQuarantined, `object(s) quarantined whole in ${quarantineDir} (${reasonCounts(byReason, objectReasons)})`);
   add(summary.quarantinedRecords, `record(s) quarantined in ${quarantineDir} (${reasonCounts(byReason, recordReasons)})`);
   add(
+    summary.objectsRefused,
+    `listed entr(ies) refused unread (an unsafe key or a symlink out of the copy), recorded in ${quarantineDir}`,
+  );
+  add(
     summary.conflictingDuplicates,
     `event(s) delivered twice with different content: the dropped copies are in ${quarantineDir} (reason ${CONFLICTING_DUPLICATE})`,
   );

@@ -234,6 +234,17 @@ export const configSchema = z.strictObject({
     .default({ memory_limit: '4GB' }),
   alerts: alertsSection.default({ namespace: 'Meshwatch', destinations: [], rules: {}, renotify_after_hours: 24 }),
   dashboards: z.strictObject({ title: z.string().default('meshwatch') }).default({ title: 'meshwatch' }),
+  file_modes: z
+    .strictObject({
+      group_readable: z
+        .boolean({ error: 'must be true or false' })
+        .default(false)
+        .describe(
+          "true: the owner's group may read the lake, reports and site (files 0640, folders 0750); default owner-only (0600/0700)",
+        ),
+    })
+    .default({ group_readable: false })
+    .describe('modes of everything meshwatch writes; never readable by others (README "Security")'),
 });
 
 export type MeshwatchConfig = z.infer<typeof configSchema>;
