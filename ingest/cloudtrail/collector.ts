@@ -34,6 +34,7 @@ export async function collectCloudtrail(ctx: RunContext, options: CollectOptions
   const workers = source.workers ?? Math.max(1, Math.min(availableParallelism(), 8));
   const notes: string[] = [];
   const problems: StageProblem[] = [];
+  const { quarantineDir } = cloudtrailPaths(ctx.layout);
   const trails = await trailSources(ctx);
   for (const trail of trails) {
     const summary = await ingestTrail(ctx, trail, listingPlan(options), {
@@ -41,8 +42,8 @@ export async function collectCloudtrail(ctx: RunContext, options: CollectOptions
       verifyDigests: source.verify_digests,
       ...(source.batch_rows ? { batchRows: source.batch_rows } : {}),
     });
-    notes.push(...describeTrailRun(trail.location, summary));
-    problems.push(...trailProblems(trail.location, summary));
+    notes.push(...describeTrailRun(trail.location, summary, quarantineDir));
+    problems.push(...trailProblems(trail.location, summary, quarantineDir));
   }
   // A trail that cannot be read fails the source (it throws); LookupEvents fails per account × region.
   const scopes = { total: trails.length, failed: 0 };
@@ -50,7 +51,7 @@ export async function collectCloudtrail(ctx: RunContext, options: CollectOptions
     const { collectLookupEvents } = await import('./lookup-events.js');
     const lookup = await collectLookupEvents(ctx, source.lookup_events, options, { workers });
     notes.push(...describeLookupRun(lookup));
-    problems.push(...lookupProblems(lookup, cloudtrailPaths(ctx.layout).quarantineDir));
+    problems.push(...lookupProblems(lookup, quarantineDir));
     scopes.total += lookup.scopes;
     scopes.failed += lookup.failures.length;
   }
@@ -88,7 +89,7 @@ async function trailSources(ctx: RunContext): Promise<TrailSource[]> {
   return sources;
 }
 
-export function describeTrailRun(location: string, summary: TrailIngestSummary): string[] {
+export function describeTrailRun(location: string, summary: TrailIngestSummary, quarantineDir: string): string[] {
   const notes = [
     `${location}: ${summary.objectsRead} new objects of ${summary.objectsListed} listed; ` +
       `read ${summary.records} records = ${summary.written} written + ${summary.quarantinedRecords} quarantined + ` +
@@ -106,7 +107,7 @@ export function describeTrailRun(location: string, summary: TrailIngestSummary):
   const quarantined = Object.entries(summary.quarantinedByReason).sort(([a], [b]) => (a < b ? -1 : 1));
   if (quarantined.length > 0) {
     notes.push(
-      `quarantine: ${quarantined.map(([reason, count]) => `${reason} ${count}`).join(', ')} this run, in ${summary.quarantineDir}`,
+      `quarantine: ${quarantined.map(([reason, count]) => `${reason} ${count}`).join(', ')} this run, in ${quarantineDir}`,
     );
   }
   if (summary.skipped.insights) notes.push(`skipped ${describeSkipped('insights', summary.skipped.insights)}`);

@@ -62,10 +62,8 @@ export interface TrailIngestSummary {
    * run dropped, whether read now or by an earlier run.
    */
   conflictingDuplicates: number;
-  /** Quarantine entries this run wrote, by reason (objects, records and conflicting duplicates). */
+  /** Quarantine entries this run wrote (in `<lake>/_quarantine/cloudtrail`), by reason: objects, records, conflicting duplicates. */
   quarantinedByReason: Record<string, number>;
-  /** Where the quarantine entries go (`<lake>/_quarantine/cloudtrail`). */
-  quarantineDir: string;
   bytesRead: number;
   batches: number;
   /** Rows from earlier runs replaced by a later delivery of the same event. */
@@ -136,7 +134,7 @@ export async function ingestTrail(
   const recovery = await recoverInterruptedRun(paths);
   if (recovery.recovered) ctx.logger.info('cloudtrail: finished publishing a batch an interrupted run left behind');
   const manifest = await Manifest.load(paths.stateDir);
-  const summary = emptySummary(recovery.recovered, paths.quarantineDir);
+  const summary = emptySummary(recovery.recovered);
 
   const integrity: IntegrityScan = settings.verifyDigests
     ? await scanDigests(source, plan, manifest, ctx.logger)
@@ -604,7 +602,7 @@ function countReason(summary: TrailIngestSummary, reason: string, count = 1): vo
   summary.quarantinedByReason[reason] = (summary.quarantinedByReason[reason] ?? 0) + count;
 }
 
-function emptySummary(recovered: boolean, quarantineDir: string): TrailIngestSummary {
+function emptySummary(recovered: boolean): TrailIngestSummary {
   return {
     objectsListed: 0,
     objectsRead: 0,
@@ -617,7 +615,6 @@ function emptySummary(recovered: boolean, quarantineDir: string): TrailIngestSum
     duplicates: 0,
     conflictingDuplicates: 0,
     quarantinedByReason: {},
-    quarantineDir,
     bytesRead: 0,
     batches: 0,
     replacedEarlier: 0,
