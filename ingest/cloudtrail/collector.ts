@@ -112,9 +112,7 @@ export function describeTrailRun(location: string, summary: TrailIngestSummary, 
   }
   if (summary.skipped.insights) notes.push(`skipped ${describeSkipped('insights', summary.skipped.insights)}`);
   if (summary.objectsRefused > 0) {
-    notes.push(
-      `${summary.objectsRefused} objects refused unread: unsafe key or symlink out of the copy (in ${quarantineDir})`,
-    );
+    notes.push(`${summary.objectsRefused} objects refused unread: unsafe key or symlink out of the copy (in ${quarantineDir})`);
   }
   if (summary.recoveredInterruptedRun) notes.push('completed the publish of an interrupted earlier run');
   return notes;
