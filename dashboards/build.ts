@@ -6,19 +6,22 @@ import { rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RunContext, StageResult } from '../lib/context.js';
 import { listFiles, pathExists } from '../lib/lake/atomic.js';
-import { ensureMarts } from '../transforms/index.js';
+import { type EnsureMartsOptions, ensureMarts } from '../transforms/index.js';
 import { saveBundleCache, seedBundleCache } from './bundle-cache.js';
 import { listProductDomains } from './domains.js';
 import { frameworkEnvironment, runFrameworkBuild, siteInputs } from './framework.js';
 import { createWorkspace } from './workspace.js';
 
-export interface BuildDashboardsOptions {
-  /** Bring the marts up to date first (transforms' `ensureMarts`); default true. */
+export interface BuildDashboardsOptions extends EnsureMartsOptions {
+  /**
+   * Check the marts are current first (transforms' `ensureMarts`, which rebuilds them or, with
+   * `ifStale: 'refuse'`, throws); default true. False for a caller that has just checked.
+   */
   readonly ensureMarts?: boolean;
 }
 
 export async function buildDashboards(ctx: RunContext, options: BuildDashboardsOptions = {}): Promise<StageResult> {
-  if (options.ensureMarts !== false) await ensureMarts(ctx);
+  if (options.ensureMarts !== false) await ensureMarts(ctx, options);
   const { layout, logger } = ctx;
   const domains = await listProductDomains(layout.root, logger);
   const workspace = await createWorkspace(layout.tmpDir);

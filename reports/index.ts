@@ -7,6 +7,7 @@
 import { buildDashboards } from '../dashboards/build.js';
 import type { RunContext, StageResult } from '../lib/context.js';
 import { describeError, ReportError } from '../lib/errors.js';
+import { ensureMarts } from '../transforms/index.js';
 import { runAlerts } from './alerts/index.js';
 import { writeReportBundle } from './bundle.js';
 
@@ -18,11 +19,14 @@ interface PublishStep {
 const PUBLISH_STEPS: readonly PublishStep[] = [
   { name: 'reports', run: writeReportBundle },
   { name: 'alerts', run: (ctx) => runAlerts(ctx) },
-  { name: 'dashboards', run: (ctx) => buildDashboards(ctx) },
+  // publish() has brought the marts up to date already.
+  { name: 'dashboards', run: (ctx) => buildDashboards(ctx, { ensureMarts: false }) },
 ];
 
 export async function publish(ctx: RunContext): Promise<StageResult[]> {
-  const results: StageResult[] = [];
+  // Every step reads the marts: one freshness check for all of them (a no-op right after a transform).
+  const transformed = await ensureMarts(ctx);
+  const results: StageResult[] = transformed ? [transformed] : [];
   const failures: string[] = [];
   for (const step of PUBLISH_STEPS) {
     try {

@@ -14,6 +14,7 @@ import { loadRules } from '../../reports/alerts/rule-catalog.js';
 import { resolveRuleSettings } from '../../reports/alerts/rule-params.js';
 import { parseSnoozeUntil, snoozeAlert } from '../../reports/alerts/snooze.js';
 import type { AlertInstance } from '../../reports/alerts/types.js';
+import { ensureMarts, ifStaleFromFlag } from '../../transforms/index.js';
 import { contextFor } from '../context.js';
 import { printStageResults } from '../summary.js';
 
@@ -22,6 +23,7 @@ interface ListFlags {
   readonly out?: string;
   readonly dryRun?: boolean;
   readonly all?: boolean;
+  readonly transform?: boolean;
 }
 
 const ALERT_COLUMNS: readonly ColumnSpec[] = [
@@ -45,10 +47,11 @@ export function register(program: Command): void {
     .option('--all', 'include resolved alerts')
     .option('-f, --format <format>', 'table | json | csv (default: table on a terminal, json when piped)')
     .option('-o, --out <file>', 'write the result to a file instead of stdout')
+    .option('--no-transform', 'with --dry-run: refuse (exit 1) instead of rebuilding the marts when they are not current')
     .action(async (flags: ListFlags, command: Command) => {
       const format = parseOutputFormat(flags.format) as OutputFormat;
       const ctx = await contextFor(command);
-      const rows = flags.dryRun ? await dryRunRows(ctx) : await listRows(ctx, Boolean(flags.all));
+      const rows = flags.dryRun ? await dryRunRows(ctx, flags) : await listRows(ctx, Boolean(flags.all));
       const columns = flags.dryRun ? [{ name: 'would_notify' }, ...ALERT_COLUMNS] : ALERT_COLUMNS;
       await writeOutput(formatRows(rows, format, columns), flags.out);
     });
@@ -56,8 +59,11 @@ export function register(program: Command): void {
   alerts
     .command('run')
     .description('evaluate the rules, update alert state and deliver notifications (and CloudWatch metrics)')
-    .action(async (_flags: unknown, command: Command) => {
+    .option('--no-transform', 'refuse (exit 1) instead of rebuilding the marts when they are not current')
+    .action(async (flags: { transform?: boolean }, command: Command) => {
       const ctx = await contextFor(command);
+      // Rules must see current marts: stale ones resolve alerts that still fire (issue #18).
+      await ensureMarts(ctx, { ifStale: ifStaleFromFlag(flags.transform) });
       const run = await evaluateAlerts(ctx);
       await printStageResults(ctx, [toStageResult(ctx, run)]);
     });
@@ -102,7 +108,8 @@ async function listRows(ctx: RunContext, includeResolved: boolean): Promise<Outp
   return sortAlerts(state.instances.filter((instance) => includeResolved || instance.status !== 'resolved')).map(toRow);
 }
 
-async function dryRunRows(ctx: RunContext): Promise<OutputRow[]> {
+async function dryRunRows(ctx: RunContext, flags: ListFlags): Promise<OutputRow[]> {
+  await ensureMarts(ctx, { ifStale: ifStaleFromFlag(flags.transform) });
   const run = await evaluateAlerts(ctx, { dryRun: true });
   const kinds = new Map(run.notifications.map((notification) => [notification.alert_id, notification.kind]));
   const rows = run.state.instances.filter((instance) => instance.status !== 'resolved' || kinds.has(instance.id));

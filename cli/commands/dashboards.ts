@@ -4,6 +4,7 @@ import { runDashboardsDev } from '../../dashboards/dev.js';
 import { serveSite } from '../../dashboards/serve.js';
 import { UsageError } from '../../lib/errors.js';
 import { pathExists } from '../../lib/lake/atomic.js';
+import { ifStaleFromFlag } from '../../transforms/index.js';
 import { contextFor } from '../context.js';
 import { printStageResults } from '../summary.js';
 
@@ -20,20 +21,21 @@ export function register(program: Command): void {
   dashboards
     .command('build')
     .description('build the site from the lake into <lake>/site/ (no network needed)')
-    .option('--no-transform', 'use the marts as they are, without bringing them up to date first')
+    .option('--no-transform', 'refuse (exit 1) instead of rebuilding the marts when they are not current')
     .action(async (flags: { transform: boolean }, command: Command) => {
       const ctx = await contextFor(command);
-      await printStageResults(ctx, [await buildDashboards(ctx, { ensureMarts: flags.transform })]);
+      await printStageResults(ctx, [await buildDashboards(ctx, { ifStale: ifStaleFromFlag(flags.transform) })]);
     });
 
   dashboards
     .command('dev')
     .description('live preview of dashboards/src on 127.0.0.1, reading the lake')
     .option('-p, --port <port>', 'port to listen on', '3000')
-    .action(async (flags: { port: string }, command: Command) => {
+    .option('--no-transform', 'refuse (exit 1) instead of rebuilding the marts when they are not current')
+    .action(async (flags: { port: string; transform: boolean }, command: Command) => {
       const port = parsePort(flags.port);
       const ctx = await contextFor(command);
-      const code = await runDashboardsDev(ctx, port);
+      const code = await runDashboardsDev(ctx, port, { ifStale: ifStaleFromFlag(flags.transform) });
       if (code) process.exitCode = code;
     });
 
