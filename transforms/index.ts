@@ -78,11 +78,10 @@ export async function transform(ctx: RunContext, options: TransformOptions = {})
   } finally {
     db.close();
   }
-  await recordMartsBuilt(
-    ctx,
-    inputs,
-    outputs.map((output) => output.name),
-  );
+  await recordMartsBuilt(ctx, inputs, {
+    marts: outputs.map((output) => output.name),
+    files: [ctx.layout.databaseFile, ...outputs.flatMap((output) => (output.path ? [output.path] : []))],
+  });
   return { stage: 'transform', outputs, notes, warnings: 0 };
 }
 

@@ -11,6 +11,7 @@
  */
 import { createHash } from 'node:crypto';
 import { stat } from 'node:fs/promises';
+import { join, relative } from 'node:path';
 import type { RunContext } from '../../lib/context.js';
 import { TransformError } from '../../lib/errors.js';
 import { listFiles, pathExists } from '../../lib/lake/atomic.js';
@@ -71,12 +72,10 @@ export function fingerprintOf(inputs: FreshnessInputs): string {
 
 /** Compares what the last transform was built from with what the lake, config and clock are now. */
 export async function martsFreshness(ctx: RunContext): Promise<MartsFreshness> {
-  const [inputs, state, hasDatabase] = await Promise.all([
-    freshnessInputs(ctx),
-    readTransformState(ctx.layout),
-    pathExists(ctx.layout.databaseFile),
-  ]);
-  const reasons = hasDatabase ? stalenessReasons(state, inputs) : ['the lake has no DuckDB file (no marts) yet'];
+  const [inputs, state] = await Promise.all([freshnessInputs(ctx), readTransformState(ctx.layout)]);
+  const reasons = stalenessReasons(state, inputs);
+  const missing = await missingOutputs(ctx, state);
+  if (missing.length > 0) reasons.push(`files the last transform wrote are gone: ${missing.join(', ')}`);
   return { current: reasons.length === 0, reasons, inputs, fingerprint: fingerprintOf(inputs) };
 }
 
@@ -86,6 +85,13 @@ export function staleMartsError(ctx: RunContext, freshness: MartsFreshness): Sta
     context: { lake: ctx.layout.root },
     hint: 'run the command without --no-transform to rebuild them first, or run `meshwatch transform`',
   });
+}
+
+/** The DuckDB file and mart files the last transform wrote that are no longer there (deleted, moved). */
+async function missingOutputs(ctx: RunContext, state: TransformState | undefined): Promise<string[]> {
+  const files = state?.files ?? [];
+  const present = await Promise.all(files.map((file) => pathExists(join(ctx.layout.root, file))));
+  return files.filter((_, index) => !present[index]);
 }
 
 function stalenessReasons(state: TransformState | undefined, inputs: FreshnessInputs): string[] {
@@ -129,14 +135,20 @@ function sha256(text: string): string {
 }
 
 /**
- * Records that the lake's marts were built from `inputs`. The transform calls it after a
+ * Records that the lake's marts were built from `inputs`, and the files holding them (the DuckDB
+ * file, the published Parquet; absolute paths under the lake). The transform calls it after a
  * successful build; a test fixture that writes marts by hand calls it to say they are current.
  */
-export async function recordMartsBuilt(ctx: RunContext, inputs: FreshnessInputs, marts: readonly string[]): Promise<void> {
+export async function recordMartsBuilt(
+  ctx: RunContext,
+  inputs: FreshnessInputs,
+  built: { readonly marts: readonly string[]; readonly files: readonly string[] },
+): Promise<void> {
   await writeTransformState(ctx.layout, {
     fingerprint: fingerprintOf(inputs),
     inputs,
     transformed_at: new Date().toISOString(),
-    marts,
+    marts: built.marts,
+    files: built.files.map((file) => relative(ctx.layout.root, file)),
   });
 }

@@ -14,6 +14,8 @@ export interface TransformState {
   readonly inputs?: FreshnessInputs;
   readonly transformed_at: string;
   readonly marts: readonly string[];
+  /** The DuckDB file and the marts' Parquet files written, relative to the lake root. */
+  readonly files?: readonly string[];
 }
 
 const STATE_FILE = 'transforms.json';
