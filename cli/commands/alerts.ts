@@ -60,10 +60,12 @@ export function register(program: Command): void {
     .command('run')
     .description('evaluate the rules, update alert state and deliver notifications (and CloudWatch metrics)')
     .option('--no-transform', 'refuse (exit 1) instead of rebuilding the marts when they are not current')
-    .action(async (flags: { transform?: boolean }, command: Command) => {
+    .action(async (_flags: unknown, command: Command) => {
       const ctx = await contextFor(command);
-      // Rules must see current marts: stale ones resolve alerts that still fire (issue #18).
-      await ensureMarts(ctx, { ifStale: ifStaleFromFlag(flags.transform) });
+      // Rules must see current marts: stale ones resolve alerts that still fire (issue #18). The
+      // `alerts` command parses --no-transform wherever it stands, hence optsWithGlobals.
+      const { transform } = command.optsWithGlobals<{ transform?: boolean }>();
+      await ensureMarts(ctx, { ifStale: ifStaleFromFlag(transform) });
       const run = await evaluateAlerts(ctx);
       await printStageResults(ctx, [toStageResult(ctx, run)]);
     });

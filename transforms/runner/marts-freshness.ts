@@ -114,7 +114,8 @@ async function datasetsHash(ctx: RunContext): Promise<string> {
     const stats = await Promise.all(files.map((file) => stat(file)));
     files.forEach((file, index) => {
       const info = stats[index] as Awaited<ReturnType<typeof stat>>;
-      hash.update(`${file}\t${info.size}\t${info.mtimeMs}\n`);
+      // Relative to the lake root: a lake copied with its timestamps keeps its marts current.
+      hash.update(`${relative(ctx.layout.root, file)}\t${info.size}\t${info.mtimeMs}\n`);
     });
   }
   return hash.digest('hex');
