@@ -2,7 +2,9 @@
  * The publish stage, after the transforms: the report bundle (files the dashboards and alerts
  * read), then the alerts, then the dashboards site. A step that fails is reported and the later
  * steps still run (on-call must be paged even when the site cannot be built); the stage then ends
- * with a ReportError so the exit code says something went wrong.
+ * with a ReportError so the exit code says something went wrong. The bundle and the site are
+ * rebuilt only when what they are built from changed since their last build (publish-stamps.ts);
+ * the alerts always run (snoozes expire, re-notifications fall due, the outbox is retried).
  */
 import { buildDashboards } from '../dashboards/build.js';
 import type { RunContext, StageResult } from '../lib/context.js';
@@ -10,17 +12,28 @@ import { describeError, ReportError } from '../lib/errors.js';
 import { ensureMarts } from '../transforms/index.js';
 import { runAlerts } from './alerts/index.js';
 import { writeReportBundle } from './bundle.js';
+import { isPublished, publishKey, recordPublished, type StampedStep } from './publish-stamps.js';
 
 interface PublishStep {
   readonly name: string;
   run(ctx: RunContext): Promise<StageResult>;
+  /** Skipped when its inputs are those of its last build; `unchanged` says so in the summary. */
+  readonly stamp?: { readonly step: StampedStep; readonly unchanged: string };
 }
 
 const PUBLISH_STEPS: readonly PublishStep[] = [
-  { name: 'reports', run: writeReportBundle },
+  {
+    name: 'reports',
+    run: writeReportBundle,
+    stamp: { step: 'reports', unchanged: 'marts and config unchanged since the last bundle, skipped' },
+  },
   { name: 'alerts', run: (ctx) => runAlerts(ctx) },
-  // publish() has brought the marts up to date already.
-  { name: 'dashboards', run: (ctx) => buildDashboards(ctx, { ensureMarts: false }) },
+  {
+    name: 'dashboards',
+    // publish() has brought the marts up to date already.
+    run: (ctx) => buildDashboards(ctx, { ensureMarts: false }),
+    stamp: { step: 'dashboards', unchanged: 'marts, config, alerts and pages unchanged since the last build, skipped' },
+  },
 ];
 
 export async function publish(ctx: RunContext): Promise<StageResult[]> {
@@ -30,7 +43,7 @@ export async function publish(ctx: RunContext): Promise<StageResult[]> {
   const failures: string[] = [];
   for (const step of PUBLISH_STEPS) {
     try {
-      results.push(await step.run(ctx));
+      results.push(await runStep(ctx, step));
     } catch (error) {
       failures.push(step.name);
       ctx.logger.error(`${step.name}: failed — ${describeError(error, { verbose: ctx.logger.level === 'verbose' })}`);
@@ -42,4 +55,15 @@ export async function publish(ctx: RunContext): Promise<StageResult[]> {
     });
   }
   return results;
+}
+
+async function runStep(ctx: RunContext, step: PublishStep): Promise<StageResult> {
+  if (!step.stamp) return step.run(ctx);
+  const key = await publishKey(ctx, step.stamp.step);
+  if (await isPublished(ctx, step.stamp.step, key)) {
+    return { stage: step.name, outputs: [], notes: [step.stamp.unchanged], warnings: 0 };
+  }
+  const result = await step.run(ctx);
+  await recordPublished(ctx, step.stamp.step, key);
+  return result;
 }

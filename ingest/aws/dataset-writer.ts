@@ -3,6 +3,8 @@
  * Parquet. Rows go through DuckDB's typed JSON reader into a table created from the declaration,
  * are written to a staging folder, and each affected partition folder is then swapped into place
  * with renames — so re-running the same day replaces that day's partitions and never duplicates.
+ * A partition whose staged files equal the ones in place is left as it is (a re-run with nothing
+ * new rewrites nothing, and the marts stay current).
  */
 import { randomUUID } from 'node:crypto';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
@@ -11,6 +13,7 @@ import { LakeError } from '../../lib/errors.js';
 import { createStagingDir, listFiles, pathExists } from '../../lib/lake/atomic.js';
 import { type Database, openDatabase, quoteIdentifier, quoteLiteral } from '../../lib/lake/duckdb.js';
 import type { LakeLayout } from '../../lib/lake/layout.js';
+import { sameParquetContents } from '../../lib/lake/same-contents.js';
 import { type ColumnSpec, createTableSql, type DatasetSpec, jsonColumnsSql } from './dataset-spec.js';
 
 export type DatasetRow = Readonly<Record<string, unknown>>;
@@ -225,7 +228,10 @@ async function swapPartitions(
     const relativePath = partitionPath(spec, values);
     const staged = relativePath ? join(outDir, relativePath) : outDir;
     const target = relativePath ? join(datasetDir, relativePath) : datasetDir;
-    if (await pathExists(target)) await rename(target, join(replacedDir, randomUUID()));
+    if (await pathExists(target)) {
+      if (await sameParquetContents(staged, target)) continue;
+      await rename(target, join(replacedDir, randomUUID()));
+    }
     await mkdir(dirname(target), { recursive: true });
     await rename(staged, target);
   }
