@@ -6,6 +6,7 @@ import { rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RunContext, StageResult } from '../lib/context.js';
 import { listFiles, pathExists } from '../lib/lake/atomic.js';
+import { publishKey, recordPublished } from '../reports/publish-stamps.js';
 import { type EnsureMartsOptions, ensureMarts } from '../transforms/index.js';
 import { saveBundleCache, seedBundleCache } from './bundle-cache.js';
 import { listProductDomains } from './domains.js';
@@ -22,6 +23,8 @@ export interface BuildDashboardsOptions extends EnsureMartsOptions {
 
 export async function buildDashboards(ctx: RunContext, options: BuildDashboardsOptions = {}): Promise<StageResult> {
   if (options.ensureMarts !== false) await ensureMarts(ctx, options);
+  // What this build reads, taken before it starts; recorded with the site once it is in place.
+  const stampKey = await publishKey(ctx, 'dashboards');
   const { layout, logger } = ctx;
   const domains = await listProductDomains(layout.root, logger);
   const workspace = await createWorkspace(layout.tmpDir);
@@ -35,6 +38,7 @@ export async function buildDashboards(ctx: RunContext, options: BuildDashboardsO
     for (const line of loaderErrors) logger.warn(`dashboards: ${line.trim()}`);
     warnings = loaderErrors.length;
     await replaceSite(workspace.distDir, layout.siteDir, layout.tmpDir);
+    await recordPublished(ctx, 'dashboards', stampKey, join(layout.siteDir, 'index.html'));
   } finally {
     await workspace.dispose();
   }

@@ -12,7 +12,7 @@ import { describeError, ReportError } from '../lib/errors.js';
 import { ensureMarts } from '../transforms/index.js';
 import { runAlerts } from './alerts/index.js';
 import { writeReportBundle } from './bundle.js';
-import { isPublished, publishKey, recordPublished, type StampedStep } from './publish-stamps.js';
+import { isPublished, publishKey, type StampedStep } from './publish-stamps.js';
 
 interface PublishStep {
   readonly name: string;
@@ -57,13 +57,10 @@ export async function publish(ctx: RunContext): Promise<StageResult[]> {
   return results;
 }
 
+/** Runs a step, or skips it when it was last built from what it would be built from now (the builder records that). */
 async function runStep(ctx: RunContext, step: PublishStep): Promise<StageResult> {
-  if (!step.stamp) return step.run(ctx);
-  const key = await publishKey(ctx, step.stamp.step);
-  if (await isPublished(ctx, step.stamp.step, key)) {
+  if (step.stamp && (await isPublished(ctx, step.stamp.step, await publishKey(ctx, step.stamp.step)))) {
     return { stage: step.name, outputs: [], notes: [step.stamp.unchanged], warnings: 0 };
   }
-  const result = await step.run(ctx);
-  await recordPublished(ctx, step.stamp.step, key);
-  return result;
+  return step.run(ctx);
 }

@@ -13,7 +13,6 @@ import type { RunContext } from '../lib/context.js';
 import { listFiles, pathExists, writeFileAtomic } from '../lib/lake/atomic.js';
 import { martsFreshness } from '../transforms/runner/marts-freshness.js';
 import { alertStatePath } from './alerts/state-store.js';
-import { bundleDir } from './bundle.js';
 
 export type StampedStep = 'reports' | 'dashboards';
 
@@ -21,7 +20,8 @@ const STAMPS_FILE = 'publish.json';
 /** The alert rules' runbooks, which the site carries as pages. */
 const RULES_DIR = join(REPOSITORY_DIR, 'reports', 'alerts', 'rules');
 
-type Stamps = Partial<Record<StampedStep, { readonly key: string; readonly built_at: string }>>;
+/** Per step: the key it was built from, the file that shows its output is there, and when. */
+type Stamps = Partial<Record<StampedStep, { readonly key: string; readonly output: string; readonly built_at: string }>>;
 
 /** The key of what `step` would be built from now. */
 export async function publishKey(ctx: RunContext, step: StampedStep): Promise<string> {
@@ -37,19 +37,15 @@ export async function publishKey(ctx: RunContext, step: StampedStep): Promise<st
 
 /** True when `step` was last built from `key` and its output is still in the lake. */
 export async function isPublished(ctx: RunContext, step: StampedStep, key: string): Promise<boolean> {
-  const stamps = await readStamps(ctx);
-  return stamps[step]?.key === key && (await pathExists(outputOf(ctx, step)));
+  const stamp = (await readStamps(ctx))[step];
+  return stamp?.key === key && (await pathExists(join(ctx.layout.root, stamp.output)));
 }
 
-export async function recordPublished(ctx: RunContext, step: StampedStep, key: string): Promise<void> {
+/** Records that `step` was built from `key`; `output` is a file it wrote (absolute, under the lake). */
+export async function recordPublished(ctx: RunContext, step: StampedStep, key: string, output: string): Promise<void> {
   const stamps = await readStamps(ctx);
-  const next: Stamps = { ...stamps, [step]: { key, built_at: new Date().toISOString() } };
-  await writeFileAtomic(ctx.layout.statePath(STAMPS_FILE), `${JSON.stringify(next, null, 2)}\n`);
-}
-
-/** The file whose presence says the step's output is there. */
-function outputOf(ctx: RunContext, step: StampedStep): string {
-  return step === 'reports' ? join(bundleDir(ctx), 'manifest.json') : join(ctx.layout.siteDir, 'index.html');
+  const stamp = { key, output: relative(ctx.layout.root, output), built_at: new Date().toISOString() };
+  await writeFileAtomic(ctx.layout.statePath(STAMPS_FILE), `${JSON.stringify({ ...stamps, [step]: stamp }, null, 2)}\n`);
 }
 
 async function readStamps(ctx: RunContext): Promise<Stamps> {

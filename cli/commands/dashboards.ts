@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { buildDashboards } from '../../dashboards/build.js';
+import { ensureCurrentSite } from '../../dashboards/current-site.js';
 import { runDashboardsDev } from '../../dashboards/dev.js';
 import { serveSite } from '../../dashboards/serve.js';
 import { UsageError } from '../../lib/errors.js';
@@ -11,6 +12,7 @@ import { printStageResults } from '../summary.js';
 interface ServeFlags {
   readonly port: string;
   readonly host: string;
+  readonly transform: boolean;
 }
 
 export function register(program: Command): void {
@@ -44,12 +46,14 @@ export function register(program: Command): void {
     .description('serve the built site (<lake>/site/) on 127.0.0.1; put it behind authentication to share it')
     .option('-p, --port <port>', 'port to listen on (0 picks a free one)', '8080')
     .option('--host <host>', 'address to bind', '127.0.0.1')
+    .option('--no-transform', 'refuse (exit 1) instead of rebuilding the marts and the site when they are not current')
     .action(async (flags: ServeFlags, command: Command) => {
       const port = parsePort(flags.port);
       const ctx = await contextFor(command);
       if (!(await pathExists(ctx.layout.siteDir))) {
         throw new UsageError(`no built site in ${ctx.layout.siteDir}`, { hint: 'run `meshwatch dashboards build` first' });
       }
+      await ensureCurrentSite(ctx, { ifStale: ifStaleFromFlag(flags.transform) });
       const site = await serveSite(ctx.layout.siteDir, { host: flags.host, port });
       ctx.logger.info(`dashboards: serving ${ctx.layout.siteDir} on ${site.url} (Ctrl-C stops it)`);
       await new Promise<void>((resolve) => process.once('SIGINT', resolve).once('SIGTERM', resolve));

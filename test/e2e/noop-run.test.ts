@@ -4,7 +4,7 @@
  * Starts from a copy (timestamps kept) of the collected and transformed sample lake.
  */
 import { execFile } from 'node:child_process';
-import { mkdtemp, stat } from 'node:fs/promises';
+import { mkdtemp, readFile, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { promisify } from 'node:util';
@@ -50,4 +50,16 @@ describe('meshwatch run with nothing new (issue #18 §5)', () => {
     expect(second.stderr).not.toContain('dashboards: building the site');
     expect(await lakeFiles()).toEqual(before);
   }, 1_800_000);
+
+  it('dashboards serve --no-transform refuses a site older than the alerts it shows, saying why (exit 1)', async () => {
+    // The first test left a current site; an alert state written since makes it out of date.
+    const stateFile = join(lake, '_state', 'alerts', 'state.json');
+    await writeFile(stateFile, JSON.stringify(JSON.parse(await readFile(stateFile, 'utf8'))));
+
+    const refused = await meshwatch(['--lake', lake, 'dashboards', 'serve', '--port', '0', '--no-transform']);
+
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('was not built from the current marts, config, alerts and pages');
+    expect(refused.stderr).toContain('meshwatch dashboards build');
+  }, 300_000);
 });
