@@ -38,7 +38,9 @@ export async function publishKey(ctx: RunContext, step: StampedStep): Promise<st
 /** True when `step` was last built from `key` and its output is still in the lake. */
 export async function isPublished(ctx: RunContext, step: StampedStep, key: string): Promise<boolean> {
   const stamp = (await readStamps(ctx))[step];
-  return stamp?.key === key && (await pathExists(join(ctx.layout.root, stamp.output)));
+  // A stamp of another shape (an older meshwatch, a hand edit) counts as not published.
+  if (stamp?.key !== key || typeof stamp.output !== 'string') return false;
+  return pathExists(join(ctx.layout.root, stamp.output));
 }
 
 /** Records that `step` was built from `key`; `output` is a file it wrote (absolute, under the lake). */

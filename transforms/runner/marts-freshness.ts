@@ -10,14 +10,14 @@
  * costs a listing and a stat of the lake's Parquet files: no file is read.
  */
 import { createHash } from 'node:crypto';
-import { stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import type { RunContext } from '../../lib/context.js';
 import { TransformError } from '../../lib/errors.js';
 import { listFiles, pathExists } from '../../lib/lake/atomic.js';
 import { listDatasets } from '../../lib/lake/views.js';
-import { loadMacros } from './macros.js';
-import { loadModels } from './model.js';
+import { MACROS_DIR } from './macros.js';
+import { MODELS_DIR } from './model.js';
 import { readTransformState, type TransformState, writeTransformState } from './state.js';
 
 /**
@@ -34,7 +34,7 @@ const MODEL_CONFIG_SECTIONS = ['organization', 'regions', 'pii', 'pricing', 'cha
 export interface FreshnessInputs {
   /** Every dataset's Parquet files: path, size and mtime. */
   readonly datasets: string;
-  /** The models' SQL and metadata and the macros' SQL. */
+  /** The model files (SQL and metadata) and the macro files. */
   readonly models: string;
   /** A hash per model-relevant config section. */
   readonly config: Readonly<Record<string, string>>;
@@ -121,14 +121,22 @@ async function datasetsHash(ctx: RunContext): Promise<string> {
   return hash.digest('hex');
 }
 
-async function modelsHash(): Promise<string> {
-  const [models, macros] = await Promise.all([loadModels(), loadMacros()]);
-  const hash = createHash('sha256');
-  for (const model of [...models].sort((a, b) => a.name.localeCompare(b.name))) {
-    hash.update(`${model.name}\n${model.sql}\n${JSON.stringify(model.metadata.columns)}\n`);
-  }
-  for (const macro of macros) hash.update(`${macro.sql}\n`);
-  return hash.digest('hex');
+let modelsHashOnce: Promise<string> | undefined;
+
+/**
+ * The bytes of every model and macro file (SQL and metadata), hashed once per process: the files
+ * are part of meshwatch, and hashing them raw costs far less than loading and validating the models.
+ */
+function modelsHash(): Promise<string> {
+  modelsHashOnce ??= (async () => {
+    const hash = createHash('sha256');
+    for (const file of [...(await listFiles(MODELS_DIR)), ...(await listFiles(MACROS_DIR))]) {
+      hash.update(`${relative(MODELS_DIR, file)}\n`);
+      hash.update(await readFile(file));
+    }
+    return hash.digest('hex');
+  })();
+  return modelsHashOnce;
 }
 
 function sha256(text: string): string {
