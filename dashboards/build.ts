@@ -7,19 +7,26 @@ import { join } from 'node:path';
 import type { RunContext, StageResult } from '../lib/context.js';
 import { listFiles, pathExists } from '../lib/lake/atomic.js';
 import { restrictModes } from '../lib/lake/file-modes.js';
-import { ensureMarts } from '../transforms/index.js';
+import { publishKey, recordPublished } from '../reports/publish-stamps.js';
+import { ensureMartsLocked } from '../transforms/ensure-marts-locked.js';
+import type { EnsureMartsOptions } from '../transforms/index.js';
 import { saveBundleCache, seedBundleCache } from './bundle-cache.js';
 import { listProductDomains } from './domains.js';
 import { frameworkEnvironment, runFrameworkBuild, siteInputs } from './framework.js';
 import { createWorkspace } from './workspace.js';
 
-export interface BuildDashboardsOptions {
-  /** Bring the marts up to date first (transforms' `ensureMarts`); default true. */
+export interface BuildDashboardsOptions extends EnsureMartsOptions {
+  /**
+   * Check the marts are current first (transforms' `ensureMarts`, which rebuilds them or, with
+   * `ifStale: 'refuse'`, throws); default true. False for a caller that has just checked.
+   */
   readonly ensureMarts?: boolean;
 }
 
 export async function buildDashboards(ctx: RunContext, options: BuildDashboardsOptions = {}): Promise<StageResult> {
-  if (options.ensureMarts !== false) await ensureMarts(ctx);
+  if (options.ensureMarts !== false) await ensureMartsLocked(ctx, options);
+  // What this build reads, taken before it starts; recorded with the site once it is in place.
+  const stampKey = await publishKey(ctx, 'dashboards');
   const { layout, logger } = ctx;
   const domains = await listProductDomains(layout.root, logger);
   const workspace = await createWorkspace(layout.tmpDir);
@@ -33,6 +40,7 @@ export async function buildDashboards(ctx: RunContext, options: BuildDashboardsO
     for (const line of loaderErrors) logger.warn(`dashboards: ${line.trim()}`);
     warnings = loaderErrors.length;
     await replaceSite(workspace.distDir, layout.siteDir, layout.tmpDir);
+    await recordPublished(ctx, 'dashboards', stampKey, join(layout.siteDir, 'index.html'));
   } finally {
     await workspace.dispose();
   }

@@ -9,6 +9,7 @@ import type { Database } from '../lib/lake/duckdb.js';
 import { type OutputFormat, parseOutputFormat } from '../lib/output/format.js';
 import { writeOutput } from '../lib/output/write.js';
 import { parseWindow, type TimeWindow } from '../lib/time/window.js';
+import { ifStaleFromFlag } from '../transforms/index.js';
 import { openReportDatabase } from './marts.js';
 import { type ReportSection, renderSections } from './section.js';
 
@@ -17,6 +18,8 @@ export interface ReportFlags {
   readonly since?: string;
   readonly until?: string;
   readonly out?: string;
+  /** false with `--no-transform`: refuse stale marts instead of rebuilding them. */
+  readonly transform?: boolean;
 }
 
 export interface ReportRequest<F extends ReportFlags> {
@@ -37,7 +40,8 @@ export function withReportOptions(command: Command, extraFormats: readonly strin
     .option('-f, --format <format>', `${formats} (default: table on a terminal, json when piped)`)
     .option('--since <time>', `start of the window (${TIME_HELP}); default 30d`)
     .option('--until <time>', 'end of the window (exclusive); default now, or the end of a calendar --since')
-    .option('-o, --out <file>', 'write the report to a file instead of stdout');
+    .option('-o, --out <file>', 'write the report to a file instead of stdout')
+    .option('--no-transform', 'refuse (exit 1) instead of rebuilding the marts when they are not current');
 }
 
 /**
@@ -53,7 +57,7 @@ export async function runReport<F extends ReportFlags>(
   const format = parseOutputFormat(flags.format, ['table', 'json', 'csv', ...(options.extraFormats ?? [])]);
   const ctx = await contextFor(command);
   const window = parseWindow(flags, ctx.now);
-  const db = await openReportDatabase(ctx, options.marts);
+  const db = await openReportDatabase(ctx, options.marts, { ifStale: ifStaleFromFlag(flags.transform) });
   let text: string;
   try {
     const result = await produce({ ctx, db, flags, format, window });

@@ -3,16 +3,21 @@
  * Parquet. Rows go through DuckDB's typed JSON reader into a table created from the declaration,
  * are written to a staging folder, and each affected partition folder is then swapped into place
  * with renames — so re-running the same day replaces that day's partitions and never duplicates.
+ * A re-run with nothing new rewrites nothing, so the marts stay current: a write given the same
+ * rows over the same files as the last one is skipped before DuckDB (write-manifest.ts), and a
+ * partition whose staged files equal the ones in place is left as it is.
  */
 import { randomUUID } from 'node:crypto';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { LakeError } from '../../lib/errors.js';
 import { createStagingDir, listFiles, pathExists } from '../../lib/lake/atomic.js';
 import { type Database, openDatabase, quoteIdentifier, quoteLiteral } from '../../lib/lake/duckdb.js';
 import type { LakeLayout } from '../../lib/lake/layout.js';
 import { describeReason, printable, resolveUnder, segmentProblem, UnsafePathError } from '../../lib/lake/safe-path.js';
+import { sameParquetContents } from '../../lib/lake/same-contents.js';
 import { type ColumnSpec, createTableSql, type DatasetSpec, jsonColumnsSql } from './dataset-spec.js';
+import { filesListing, hashText, readWriteRecord, saveWriteRecord } from './write-manifest.js';
 
 export type DatasetRow = Readonly<Record<string, unknown>>;
 export type PartitionValues = Readonly<Record<string, string>>;
@@ -43,24 +48,32 @@ export async function writeDataset(
 ): Promise<WriteDatasetResult> {
   const datasetDir = layout.datasetDir(spec.name);
   const affected = affectedPartitions(spec, rows, options.cover ?? []);
+  const ndjson = rows.map((row) => JSON.stringify(normaliseRow(spec, row))).join('\n');
+  const partitionDirs = affected.map((values) => partitionDir(datasetDir, spec, values));
+  const key = hashText(partitionDirs.map((dir) => relative(layout.root, dir)).sort());
+  const input = hashText([JSON.stringify(spec), key, ndjson]);
+  const unchanged = await unchangedSinceLastWrite(layout, spec, key, input, partitionDirs);
+  if (unchanged) return unchanged;
   const staging = await createStagingDir(layout.tmpDir, spec.name);
   try {
     const db = await openDatabase(':memory:', { threads: 1 });
     try {
-      await loadIncoming(db, spec, rows, staging);
+      await loadIncoming(db, spec, ndjson, staging);
       const source = spec.mode.kind === 'merge' ? await mergeWithExisting(db, spec, datasetDir, affected) : 'incoming';
       await stagePartitions(db, spec, source, join(staging, 'out'), affected);
     } finally {
       db.close();
     }
     await swapPartitions(spec, join(staging, 'out'), datasetDir, join(staging, 'replaced'), affected);
-    return {
-      name: spec.name,
-      written: rows.length,
-      rows: await countRows(datasetDir),
-      partitions: affected.length,
-      path: datasetDir,
-    };
+    const total = await countRows(datasetDir);
+    await saveWriteRecord(layout, spec.name, key, {
+      input,
+      partitions: await filesListing(layout.root, partitionDirs),
+      dataset: await filesListing(layout.root, [datasetDir]),
+      rows: total,
+      recorded_at: new Date().toISOString(),
+    });
+    return { name: spec.name, written: rows.length, rows: total, partitions: affected.length, path: datasetDir };
   } catch (cause) {
     if (cause instanceof LakeError) throw cause;
     throw new LakeError(`cannot write dataset ${spec.name}`, { cause, context: { file: datasetDir } });
@@ -125,11 +138,32 @@ function assertPartitionValue(spec: DatasetSpec, key: string, value: string): st
   return value;
 }
 
-async function loadIncoming(db: Database, spec: DatasetSpec, rows: readonly DatasetRow[], staging: string): Promise<void> {
+/** The result of the last write when it was given the same input over the same files; else undefined. */
+async function unchangedSinceLastWrite(
+  layout: LakeLayout,
+  spec: DatasetSpec,
+  key: string,
+  input: string,
+  partitionDirs: readonly string[],
+): Promise<WriteDatasetResult | undefined> {
+  const record = await readWriteRecord(layout, spec.name, key);
+  if (record?.input !== input || (await filesListing(layout.root, partitionDirs)) !== record.partitions) return undefined;
+  const datasetDir = layout.datasetDir(spec.name);
+  const sameDataset = (await filesListing(layout.root, [datasetDir])) === record.dataset;
+  return {
+    name: spec.name,
+    written: 0,
+    rows: sameDataset ? record.rows : await countRows(datasetDir),
+    partitions: 0,
+    path: datasetDir,
+  };
+}
+
+async function loadIncoming(db: Database, spec: DatasetSpec, ndjson: string, staging: string): Promise<void> {
   await db.run(createTableSql(spec, 'incoming'));
-  if (rows.length === 0) return;
+  if (ndjson === '') return;
   const file = join(staging, 'rows.ndjson');
-  await writeFile(file, `${rows.map((row) => JSON.stringify(normaliseRow(spec, row))).join('\n')}\n`);
+  await writeFile(file, `${ndjson}\n`);
   await db.run(
     `INSERT INTO incoming SELECT * FROM read_json(${quoteLiteral(file)}, format = 'newline_delimited', columns = ${jsonColumnsSql(
       spec,
@@ -248,7 +282,10 @@ async function swapPartitions(
   for (const values of affected) {
     const staged = partitionDir(outDir, spec, values);
     const target = partitionDir(datasetDir, spec, values);
-    if (await pathExists(target)) await rename(target, join(replacedDir, randomUUID()));
+    if (await pathExists(target)) {
+      if (await sameParquetContents(staged, target)) continue;
+      await rename(target, join(replacedDir, randomUUID()));
+    }
     await mkdir(dirname(target), { recursive: true });
     await rename(staged, target);
   }
