@@ -34,10 +34,10 @@ const TIME_HELP = 'ISO date or time, 90d/12h/2w, 2026-10, 2026-Q3, last-month, l
 export function withReportOptions(command: Command, extraFormats: readonly string[] = []): Command {
   const formats = ['table', 'json', 'csv', ...extraFormats].join(' | ');
   return command
-    .option('-f, --format <format>', `${formats} (default: table on a terminal, json when piped)`)
+    .option('-f, --format <format>', `${formats} (default: by the --out extension, else table on a terminal, json when piped)`)
     .option('--since <time>', `start of the window (${TIME_HELP}); default 30d`)
     .option('--until <time>', 'end of the window (exclusive); default now, or the end of a calendar --since')
-    .option('-o, --out <file>', 'write the report to a file instead of stdout');
+    .option('-o, --out <file>', 'write the report to a file (in an existing folder, replaced whole) instead of stdout');
 }
 
 /**
@@ -50,7 +50,7 @@ export async function runReport<F extends ReportFlags>(
   options: { readonly marts: readonly string[]; readonly extraFormats?: readonly string[] },
   produce: (request: ReportRequest<F>) => Promise<readonly ReportSection[] | string>,
 ): Promise<void> {
-  const format = parseOutputFormat(flags.format, ['table', 'json', 'csv', ...(options.extraFormats ?? [])]);
+  const format = parseOutputFormat(flags.format, ['table', 'json', 'csv', ...(options.extraFormats ?? [])], flags.out);
   const ctx = await contextFor(command);
   const window = parseWindow(flags, ctx.now);
   const db = await openReportDatabase(ctx, options.marts);

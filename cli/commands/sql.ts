@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { formatRows, type OutputFormat, parseOutputFormat } from '../../lib/output/format.js';
 import { writeOutput } from '../../lib/output/write.js';
+import { openQuerySurface } from '../../reports/ad-hoc-sql.js';
 import { contextFor } from '../context.js';
 
 interface SqlFlags {
@@ -11,19 +12,30 @@ interface SqlFlags {
 export function register(program: Command): void {
   program
     .command('sql')
-    .description('run an ad-hoc SQL query on the lake (every dataset and mart is a table or view)')
-    .argument('<query>', 'the SQL to run, e.g. "select count(*) from cloudtrail"')
-    .option('-f, --format <format>', 'table | json | csv (default: table on a terminal, json when piped)')
-    .option('-o, --out <file>', 'write the result to a file instead of stdout')
+    .description('run one read-only SQL query on the lake (every dataset and mart is a table or view)')
+    .argument('<query>', 'one SELECT, e.g. "select count(*) from cloudtrail"; DESCRIBE, SHOW TABLES and SUMMARIZE work too')
+    .option(
+      '-f, --format <format>',
+      'table | json | csv (default: by the --out extension, else table on a terminal, json when piped)',
+    )
+    .option('-o, --out <file>', 'write the result to a file (in an existing folder, replaced whole) instead of stdout')
+    .addHelpText(
+      'after',
+      '\nThe query reads only the lake: its datasets and marts. Anything that would change the lake or reach\n' +
+        'beyond it (CREATE, INSERT, DROP, COPY, ATTACH, INSTALL/LOAD, SET, files outside the lake, several\n' +
+        'statements) is refused with exit code 2.',
+    )
     .action(async (query: string, flags: SqlFlags, command: Command) => {
-      const format = parseOutputFormat(flags.format) as OutputFormat;
+      const format = parseOutputFormat(flags.format, undefined, flags.out) as OutputFormat;
       const ctx = await contextFor(command);
-      const db = await ctx.openLakeDatabase();
+      const surface = await openQuerySurface(ctx.layout, { memoryLimit: ctx.config.transforms.memory_limit });
+      let rows: Awaited<ReturnType<typeof surface.query>>;
       try {
-        const rows = await db.all(query);
-        await writeOutput(formatRows(rows, format), flags.out);
+        rows = await surface.query(query);
       } finally {
-        db.close();
+        surface.close();
       }
+      await writeOutput(formatRows(rows, format), flags.out);
+      if (flags.out) ctx.logger.info(`written: ${flags.out}`);
     });
 }
