@@ -24,7 +24,8 @@ const PATH_MISTAKES = new Set(['EACCES', 'EPERM', 'EROFS', 'EISDIR', 'ENOTDIR', 
 
 export async function writeOutputFile(out: string, text: string): Promise<void> {
   const target = await outputTarget(out);
-  const temporary = join(dirname(target), `.${basename(target)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  // A short name of its own: one built from the target's could pass the 255-byte limit the target keeps.
+  const temporary = join(dirname(target), `.meshwatch-out-${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
   try {
     // 'wx': a fresh file, never an existing name (nor what a planted symlink points at).
     const handle = await open(temporary, 'wx');
@@ -51,12 +52,13 @@ async function outputTarget(out: string): Promise<string> {
     });
   }
   const path = resolve(out);
+  refuseSystemFolder(out, path);
   const parent = dirname(path);
   const folder = await statOrUndefined(parent, out);
   if (folder === undefined) {
     throw new UsageError(`cannot write ${out}: the folder ${parent} does not exist`, {
       context: { file: out },
-      hint: `create it first (mkdir -p ${parent}), or choose another --out`,
+      hint: 'create the folder first, or choose another --out (meshwatch creates no folder for it)',
     });
   }
   if (!folder.isDirectory()) {
@@ -64,12 +66,7 @@ async function outputTarget(out: string): Promise<string> {
   }
   const link = await lstatOrUndefined(path, out);
   const target = link?.isSymbolicLink() ? await realpath(path).catch(() => path) : join(await realpath(parent), basename(path));
-  if (SYSTEM_FOLDERS.some((folder) => target === folder || target.startsWith(`${folder}/`))) {
-    throw new UsageError(`cannot write ${out}: ${dirname(target)} is a system folder, not a place for output`, {
-      context: { file: out },
-      hint: 'choose a file in an ordinary folder, or leave out --out to print to stdout',
-    });
-  }
+  refuseSystemFolder(out, target);
   const existing = await statOrUndefined(target, out);
   if (existing !== undefined && !existing.isFile()) {
     throw new UsageError(`cannot write ${out}: it exists and is not a regular file (a folder, device, pipe or socket)`, {
@@ -78,6 +75,16 @@ async function outputTarget(out: string): Promise<string> {
     });
   }
   return target;
+}
+
+/** Checked on the path as given and on where it leads (`/proc/self/…`, a symlinked folder). */
+function refuseSystemFolder(out: string, path: string): void {
+  if (SYSTEM_FOLDERS.some((folder) => path === folder || path.startsWith(`${folder}/`))) {
+    throw new UsageError(`cannot write ${out}: ${dirname(path)} is a system folder, not a place for output`, {
+      context: { file: out },
+      hint: 'choose a file in an ordinary folder, or leave out --out to print to stdout',
+    });
+  }
 }
 
 async function statOrUndefined(path: string, out: string) {
