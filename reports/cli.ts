@@ -9,6 +9,7 @@ import type { Database } from '../lib/lake/duckdb.js';
 import { type OutputFormat, parseOutputFormat } from '../lib/output/format.js';
 import { writeOutput } from '../lib/output/write.js';
 import { parseWindow, type TimeWindow } from '../lib/time/window.js';
+import { assertCollectedData, collectedPeriod, periodNote } from './collected-period.js';
 import { openReportDatabase } from './marts.js';
 import { type ReportSection, renderSections } from './section.js';
 
@@ -41,18 +42,25 @@ export function withReportOptions(command: Command, extraFormats: readonly strin
 }
 
 /**
- * Runs a report command: validates format and window before any work, opens the lake with `marts`
- * present, renders what `produce` returns, writes it to stdout or --out.
+ * Runs a report command: validates format and window before any work, refuses a missing or empty
+ * lake (exit 1), opens the lake with `marts` present, renders what `produce` returns, notes a window
+ * outside the collected days, and writes the answer to stdout or --out.
  */
 export async function runReport<F extends ReportFlags>(
   command: Command,
   flags: F,
-  options: { readonly marts: readonly string[]; readonly extraFormats?: readonly string[] },
+  options: {
+    readonly marts: readonly string[];
+    readonly extraFormats?: readonly string[];
+    /** Whether the answer depends on the --since/--until window (default true): then a window outside the collected days gets a note. */
+    readonly windowed?: boolean;
+  },
   produce: (request: ReportRequest<F>) => Promise<readonly ReportSection[] | string>,
 ): Promise<void> {
   const format = parseOutputFormat(flags.format, ['table', 'json', 'csv', ...(options.extraFormats ?? [])], flags.out);
   const ctx = await contextFor(command);
   const window = parseWindow(flags, ctx.now);
+  await assertCollectedData(ctx.layout);
   const db = await openReportDatabase(ctx, options.marts);
   let text: string;
   try {
@@ -60,6 +68,10 @@ export async function runReport<F extends ReportFlags>(
     text = typeof result === 'string' ? result : renderSections(result, format as OutputFormat);
   } finally {
     db.close();
+  }
+  if (options.windowed !== false) {
+    const note = periodNote(await collectedPeriod(ctx.layout), window);
+    if (note) ctx.logger.warn(note);
   }
   await writeOutput(text, flags.out);
   if (flags.out) ctx.logger.info(`written: ${flags.out}`);

@@ -23,10 +23,15 @@ interface Result {
 function run(file: string, args: readonly string[], options: { uid?: number; gid?: number } = {}): Promise<Result> {
   const started = Date.now();
   return new Promise((resolve) => {
-    execFile(file, args, { cwd: ROOT, timeout: 30_000, env: { ...process.env, NO_COLOR: '1' }, ...options }, (error, stdout, stderr) => {
-      const code = error ? (typeof error.code === 'number' ? error.code : null) : 0;
-      resolve({ code, stdout, stderr, ms: Date.now() - started });
-    });
+    execFile(
+      file,
+      args,
+      { cwd: ROOT, timeout: 30_000, env: { ...process.env, NO_COLOR: '1' }, ...options },
+      (error, stdout, stderr) => {
+        const code = error ? (typeof error.code === 'number' ? error.code : null) : 0;
+        resolve({ code, stdout, stderr, ms: Date.now() - started });
+      },
+    );
   });
 }
 
