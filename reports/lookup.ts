@@ -33,6 +33,11 @@ export async function knownTables(db: Database): Promise<string[]> {
 export async function knownColumns(db: Database, table: string): Promise<string[]> {
   const present = await relationsPresent(db);
   if (!present.has('glue_tables')) return [];
+  // A glue_tables without the schema columns (an old lake, a fixture) describes no columns.
+  const described = await db.all<{ name: string }>(
+    "SELECT column_name AS name FROM information_schema.columns WHERE table_name = 'glue_tables' AND column_name IN ('columns', 'partition_keys')",
+  );
+  if (described.length < 2) return [];
   const rows = await db.all<{ name: string }>(
     `WITH described AS (
        SELECT columns, partition_keys FROM glue_tables
