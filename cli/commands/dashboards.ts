@@ -10,6 +10,7 @@ import { printStageResults } from '../summary.js';
 interface ServeFlags {
   readonly port: string;
   readonly host: string;
+  readonly allowHost: string[];
 }
 
 export function register(program: Command): void {
@@ -42,13 +43,19 @@ export function register(program: Command): void {
     .description('serve the built site (<lake>/site/) on 127.0.0.1; put it behind authentication to share it')
     .option('-p, --port <port>', 'port to listen on (0 picks a free one)', '8080')
     .option('--host <host>', 'address to bind', '127.0.0.1')
+    .option(
+      '--allow-host <name>',
+      'a Host name to answer besides localhost, 127.0.0.1, [::1] and --host (e.g. the name a proxy in front forwards); repeatable',
+      (name: string, names: string[]) => [...names, name],
+      [] as string[],
+    )
     .action(async (flags: ServeFlags, command: Command) => {
       const port = parsePort(flags.port);
       const ctx = await contextFor(command);
       if (!(await pathExists(ctx.layout.siteDir))) {
         throw new UsageError(`no built site in ${ctx.layout.siteDir}`, { hint: 'run `meshwatch dashboards build` first' });
       }
-      const site = await serveSite(ctx.layout.siteDir, { host: flags.host, port });
+      const site = await serveSite(ctx.layout.siteDir, { host: flags.host, port, allowedHosts: flags.allowHost });
       ctx.logger.info(`dashboards: serving ${ctx.layout.siteDir} on ${site.url} (Ctrl-C stops it)`);
       await new Promise<void>((resolve) => process.once('SIGINT', resolve).once('SIGTERM', resolve));
       await site.close();
