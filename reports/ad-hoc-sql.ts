@@ -14,6 +14,10 @@
  *     DuckDB lets COPY … TO write into an allowed folder, and CREATE TABLE would land in the
  *     in-memory catalogue.
  */
+import { rmSync } from 'node:fs';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { type DuckDBConnection, DuckDBInstance, StatementType } from '@duckdb/node-api';
 import { LakeError, type MeshwatchErrorOptions, UsageError } from '../lib/errors.js';
 import { pathExists } from '../lib/lake/atomic.js';
@@ -107,13 +111,27 @@ export async function openQuerySurface(layout: LakeLayout, options: QuerySurface
       hint: 'check --lake or the config "lake" key; `meshwatch collect` creates the lake',
     });
   }
-  const settings: Record<string, string> = { autoinstall_known_extensions: 'false', autoload_known_extensions: 'false' };
+  // DuckDB spills to its temp_directory and adds that folder to allowed_directories by itself (by
+  // default `.tmp` in the working folder): a private empty folder of its own, removed on close.
+  const spill = await mkdtemp(join(tmpdir(), 'meshwatch-sql-'));
+  const settings: Record<string, string> = {
+    autoinstall_known_extensions: 'false',
+    autoload_known_extensions: 'false',
+    temp_directory: spill,
+  };
   if (options.memoryLimit) settings.memory_limit = options.memoryLimit;
-  const instance = await DuckDBInstance.create(':memory:', settings);
+  let instance: DuckDBInstance;
+  try {
+    instance = await DuckDBInstance.create(':memory:', settings);
+  } catch (error) {
+    rmSync(spill, { recursive: true, force: true });
+    throw error;
+  }
   const connection = await instance.connect();
   const close = () => {
     connection.closeSync();
     instance.closeSync();
+    rmSync(spill, { recursive: true, force: true });
   };
   try {
     const allowedDirectories = await prepareCatalogue(connection, layout);
