@@ -53,7 +53,7 @@ export function register(program: Command): void {
     .option('-o, --out <file>', 'write the result to a file instead of stdout')
     .option('--no-transform', 'with --dry-run: refuse (exit 1) instead of rebuilding the marts when they are not current')
     .action(async (flags: ListFlags, command: Command) => {
-      const format = parseOutputFormat(flags.format) as OutputFormat;
+      const format = parseOutputFormat(flags.format, undefined, flags.out) as OutputFormat;
       const ctx = await contextFor(command);
       const rows = flags.dryRun ? await dryRunRows(ctx, flags) : await listRows(ctx, Boolean(flags.all));
       const columns = flags.dryRun ? [{ name: 'would_notify' }, ...ALERT_COLUMNS] : ALERT_COLUMNS;
@@ -110,7 +110,7 @@ export function register(program: Command): void {
         params: settings.get(rule.id)?.params ?? {},
         runbook: runbookRef(rule, ctx.config.alerts.runbook_base_url).path,
       }));
-      process.stdout.write(formatRows(rows, format));
+      await writeOutput(formatRows(rows, format));
     });
 }
 

@@ -14,6 +14,7 @@ interface ServeFlags {
   readonly port: string;
   readonly host: string;
   readonly transform: boolean;
+  readonly allowHost: string[];
 }
 
 export function register(program: Command): void {
@@ -51,6 +52,12 @@ export function register(program: Command): void {
     .option('-p, --port <port>', 'port to listen on (0 picks a free one)', '8080')
     .option('--host <host>', 'address to bind', '127.0.0.1')
     .option('--no-transform', 'refuse (exit 1) instead of rebuilding the marts and the site when they are not current')
+    .option(
+      '--allow-host <name>',
+      'a Host name to answer besides localhost, 127.0.0.1, [::1] and --host (e.g. the name a proxy in front forwards); repeatable',
+      (name: string, names: string[]) => [...names, name],
+      [] as string[],
+    )
     .action(async (flags: ServeFlags, command: Command) => {
       const port = parsePort(flags.port);
       const ctx = await contextFor(command);
@@ -58,7 +65,7 @@ export function register(program: Command): void {
         throw new UsageError(`no built site in ${ctx.layout.siteDir}`, { hint: 'run `meshwatch dashboards build` first' });
       }
       await ensureCurrentSite(ctx, { ifStale: ifStaleFromFlag(flags.transform) });
-      const site = await serveSite(ctx.layout.siteDir, { host: flags.host, port });
+      const site = await serveSite(ctx.layout.siteDir, { host: flags.host, port, allowedHosts: flags.allowHost });
       ctx.logger.info(`dashboards: serving ${ctx.layout.siteDir} on ${site.url} (Ctrl-C stops it)`);
       await new Promise<void>((resolve) => process.once('SIGINT', resolve).once('SIGTERM', resolve));
       await site.close();
