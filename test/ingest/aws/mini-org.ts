@@ -425,7 +425,7 @@ const DUMMY_CREDENTIALS: AwsCredentialIdentity = { accessKeyId: 'AKIAFAKEDUMMYKE
 
 /** Live mode against the fake: fixed base credentials, every account reached through AssumeRole. */
 export const fakeDependencies: ApiCollectorDependencies = {
-  awsAccess: (config) => createAwsAccess(config, { baseCredentials: async () => DUMMY_CREDENTIALS }),
+  awsAccess: (config, overrides) => createAwsAccess(config, { ...overrides, baseCredentials: async () => DUMMY_CREDENTIALS }),
 };
 
 export interface MiniOrgOnFakeAws {
