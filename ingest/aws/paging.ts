@@ -37,6 +37,43 @@ export class PagingError extends CollectorError {
 const nextTokenOf = (page: unknown): string | undefined => (page as { NextToken?: string } | undefined)?.NextToken;
 
 /**
+ * The guard itself, for a loop that pages by hand (CloudTrail LookupEvents keeps a checkpoint
+ * per page): call `afterPage(token)` with each page's next token before asking for it.
+ */
+export class PageGuard {
+  private readonly seen = new Set<string>();
+  private pages = 0;
+
+  constructor(
+    private readonly operation: string,
+    private readonly limit: PageLimit,
+  ) {}
+
+  /** Counts a page; throws a PagingError when its next token must not be asked for. */
+  afterPage(token: string | undefined): void {
+    this.pages += 1;
+    if (!token) return;
+    if (this.seen.has(token)) {
+      throw new PagingError(
+        'RepeatedPageToken',
+        this.operation,
+        `${this.operation} answered page ${this.pages} with a paging token it had already sent; stopped instead of asking for the same page again`,
+        this.pages,
+      );
+    }
+    if (this.pages >= this.limit.maxPages) {
+      throw new PagingError(
+        'PageLimitExceeded',
+        this.operation,
+        `${this.operation} still had more after ${this.pages} pages (network.max_pages); stopped`,
+        this.pages,
+      );
+    }
+    this.seen.add(token);
+  }
+}
+
+/**
  * Yields `pages` (an SDK paginator or any page iterable) and stops it before it asks again with a
  * token it already sent, or asks for page `maxPages + 1`: both end the call with a PagingError.
  */
@@ -46,31 +83,11 @@ export async function* boundedPages<Page>(
   limit: PageLimit,
   nextToken: (page: Page) => string | undefined = nextTokenOf,
 ): AsyncGenerator<Page> {
-  const seen = new Set<string>();
-  let count = 0;
+  const guard = new PageGuard(operation, limit);
   for await (const page of pages) {
-    count += 1;
     yield page;
-    const token = nextToken(page);
-    if (!token) return;
     // Leaving the loop by throwing closes the paginator: the next request is never sent.
-    if (seen.has(token)) {
-      throw new PagingError(
-        'RepeatedPageToken',
-        operation,
-        `${operation} answered page ${count} with a paging token it had already sent; stopped instead of asking for the same page again`,
-        count,
-      );
-    }
-    if (count >= limit.maxPages) {
-      throw new PagingError(
-        'PageLimitExceeded',
-        operation,
-        `${operation} still had more after ${count} pages (network.max_pages); stopped`,
-        count,
-      );
-    }
-    seen.add(token);
+    guard.afterPage(nextToken(page));
   }
 }
 

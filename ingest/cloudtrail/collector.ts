@@ -33,7 +33,7 @@ export async function collectCloudtrail(ctx: RunContext, options: CollectOptions
   const workers = source.workers ?? Math.max(1, Math.min(availableParallelism(), 8));
   const notes: string[] = [];
   let warnings = 0;
-  for (const trail of await trailSources(ctx)) {
+  for (const trail of await trailSources(ctx, options.signal)) {
     const summary = await ingestTrail(ctx, trail, listingPlan(options), {
       workers,
       verifyDigests: source.verify_digests,
@@ -52,7 +52,7 @@ export async function collectCloudtrail(ctx: RunContext, options: CollectOptions
   return { stage: 'cloudtrail', outputs: await datasetRowCounts(ctx), notes, warnings };
 }
 
-async function trailSources(ctx: RunContext): Promise<TrailSource[]> {
+async function trailSources(ctx: RunContext, signal: AbortSignal | undefined): Promise<TrailSource[]> {
   const source = ctx.config.sources.cloudtrail;
   const sources: TrailSource[] = [];
   if (source?.path) {
@@ -67,7 +67,8 @@ async function trailSources(ctx: RunContext): Promise<TrailSource[]> {
       import('./public-keys-api.js'),
       import('./s3-source.js'),
     ]);
-    const access = await createAwsAccess(ctx.config);
+    // The source deadline stops the bucket's requests (network.source_deadline_seconds).
+    const access = await createAwsAccess(ctx.config, signal ? { signal } : {});
     // The org-trail bucket lives in the log-archive account (else the management account).
     const bucketAccount =
       accountsOfKind(ctx.config, 'log-archive')[0]?.id ?? accountsOfKind(ctx.config, 'management')[0]?.id ?? '000000000000';
@@ -75,7 +76,8 @@ async function trailSources(ctx: RunContext): Promise<TrailSource[]> {
     const client = new S3Client(access.s3ClientConfig(bucketAccount, region));
     sources.push(
       s3TrailSource(client, parseS3Url(source.s3), {
-        listPublicKeys: () => listPublicKeysFor(access, bucketAccount, ctx.config.regions),
+        listPublicKeys: () => listPublicKeysFor(access, bucketAccount, ctx.config.regions, ctx.config.network.max_pages),
+        maxPages: ctx.config.network.max_pages,
       }),
     );
   }
