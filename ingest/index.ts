@@ -7,7 +7,7 @@
  */
 import type { RunContext, StageResult } from '../lib/context.js';
 import { CollectorError, describeError } from '../lib/errors.js';
-import { deadlineReached } from './aws/deadline.js';
+import { type Deadline, deadlineReached } from './aws/deadline.js';
 import { startRunDeadline, startSourceDeadline } from './collect-deadlines.js';
 import type { CollectOptions } from './source.js';
 import { sourceCollectors } from './sources.js';
@@ -35,20 +35,22 @@ export async function collect(ctx: RunContext, options: CollectStageOptions = {}
       ctx.logger.error(`${source.name}: not started — ${runOver.message}`);
       continue;
     }
-    const deadline = startSourceDeadline(ctx.config, source.name, run.signal);
+    let deadline: Deadline | undefined;
     try {
       const collector = await source.load();
+      // Started once the collector's code is loaded: the deadline bounds its work, not the import.
+      deadline = startSourceDeadline(ctx.config, source.name, run.signal);
       results.push(await collector.collect(ctx, { ...options, signal: deadline.signal }));
     } catch (error) {
       failures.push(source.name);
-      const stopped = deadlineReached(deadline.signal);
+      const stopped = deadlineReached(deadline?.signal);
       const description = describeError(error, { verbose: ctx.logger.level === 'verbose' });
       ctx.logger.error(`${source.name}: ${stopped ? `stopped — ${stopped.message}: ` : 'failed — '}${description}`);
       continue;
     } finally {
-      deadline.cancel();
+      deadline?.cancel();
     }
-    const stopped = deadlineReached(deadline.signal);
+    const stopped = deadlineReached(deadline?.signal);
     if (stopped) {
       failures.push(source.name);
       ctx.logger.error(`${source.name}: stopped — ${stopped.message}; what it collected is written (see collection_errors)`);
