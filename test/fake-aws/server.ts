@@ -199,11 +199,14 @@ function withRepeatedToken(reply: Reply, service: string): Reply {
   return { ...reply, body: JSON.stringify({ ...JSON.parse(reply.body), [tokenKey]: REPEATED_TOKEN }) };
 }
 
-/** Announces the whole body, sends its first half and cuts the connection. */
+/**
+ * Announces the whole body and sends its first half — then nothing more: the connection stays
+ * open (close() cuts it), as when a proxy or the network stalls mid-response.
+ */
 async function sendTruncated(response: ServerResponse, reply: Reply): Promise<void> {
   const body = typeof reply.body === 'string' ? Buffer.from(reply.body) : await bufferOf(reply.body);
   response.writeHead(reply.status, { ...reply.headers, 'content-length': String(body.length) });
-  response.write(body.subarray(0, Math.floor(body.length / 2)), () => response.socket?.destroy());
+  response.write(body.subarray(0, Math.floor(body.length / 2)));
 }
 
 async function bufferOf(stream: NodeJS.ReadableStream): Promise<Buffer> {

@@ -27,7 +27,8 @@ export interface Fault {
    * throttle: the service's throttling error; server-error: HTTP 500; slow: answer after delayMs;
    * access-denied: a non-retryable AccessDenied; no-answer: read the request, never respond (the
    * connection stays open); repeat-token: the first page, with the same paging token every time;
-   * truncated-body: the full Content-Length announced, half the body sent, then the connection cut.
+   * truncated-body: the full Content-Length announced, half the body sent, then silence (the
+   * connection stays open).
    */
   readonly kind: FaultKind;
   /** How many matching requests it affects (default 1; Infinity for always). */
