@@ -12,14 +12,7 @@ import type { MeshwatchConfig } from '../../lib/config/schema.js';
 import type { RunContext, StageResult } from '../../lib/context.js';
 import { createProgress } from '../../lib/progress.js';
 import type { CollectOptions, SourceCollector } from '../source.js';
-import {
-  type AwsAccess,
-  type AwsAccessOverrides,
-  type AwsClientConfig,
-  createAwsAccess,
-  passAbortSignal,
-  tagCommandErrors,
-} from './clients.js';
+import { type AwsAccess, type AwsAccessOverrides, type AwsClientConfig, createAwsAccess, tagCommandErrors } from './clients.js';
 import { type CollectionErrorRow, collectionErrorRow, collectionErrorsDataset } from './collection-errors.js';
 import type { DatasetSpec } from './dataset-spec.js';
 import {
@@ -177,9 +170,7 @@ async function collectOneScope(
     options,
     paging: { maxPages: networkBounds(ctx.config).maxPages },
     client(Client) {
-      const client = tagCommandErrors(new Client(aws.clientConfig(scope.account, scope.region)));
-      // Also on send: the SDK then cuts its retry backoff short too, not only the request in flight.
-      if (options.signal) passAbortSignal(client, options.signal);
+      const client = aws.withDeadline(tagCommandErrors(new Client(aws.clientConfig(scope.account, scope.region))));
       clients.push(client);
       return client;
     },

@@ -34,6 +34,11 @@ export interface AwsAccess {
   clientConfig(account: string, region: string): AwsClientConfig;
   /** The same for S3: path-style addressing when an endpoint override is set. */
   s3ClientConfig(account: string, region: string): AwsClientConfig & { readonly forcePathStyle: boolean };
+  /**
+   * The client, sending every command with this access's deadline signal: the SDK then also cuts
+   * its retry backoff short (the request handler alone stops only the request in flight).
+   */
+  withDeadline<C>(client: C): C;
 }
 
 export interface AwsAccessOverrides {
@@ -44,7 +49,7 @@ export interface AwsAccessOverrides {
 }
 
 export async function createAwsAccess(config: MeshwatchConfig, overrides: AwsAccessOverrides = {}): Promise<AwsAccess> {
-  return config.aws.mode === 'file' ? createFileAccess(config) : createLiveAccess(config, overrides);
+  return config.aws.mode === 'file' ? createFileAccess(config, overrides) : createLiveAccess(config, overrides);
 }
 
 function createLiveAccess(config: MeshwatchConfig, overrides: AwsAccessOverrides): AwsAccess {
@@ -89,11 +94,12 @@ function createLiveAccess(config: MeshwatchConfig, overrides: AwsAccessOverrides
   return {
     mode: 'live',
     clientConfig,
+    withDeadline: (client) => (overrides.signal ? passAbortSignal(client, overrides.signal) : client),
     s3ClientConfig: (account, region) => ({ ...clientConfig(account, region), forcePathStyle: Boolean(config.aws.endpoint) }),
   };
 }
 
-async function createFileAccess(config: MeshwatchConfig): Promise<AwsAccess> {
+async function createFileAccess(config: MeshwatchConfig, overrides: AwsAccessOverrides): Promise<AwsAccess> {
   // No request leaves the process in file mode, so the SDK's notice about future Node versions
   // (printed once per process on Node 20) is noise on the sample run; live mode still shows it.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -111,6 +117,7 @@ async function createFileAccess(config: MeshwatchConfig): Promise<AwsAccess> {
   return {
     mode: 'file',
     clientConfig,
+    withDeadline: (client) => (overrides.signal ? passAbortSignal(client, overrides.signal) : client),
     s3ClientConfig: (account, region) => ({ ...clientConfig(account, region), forcePathStyle: true }),
   };
 }

@@ -73,7 +73,7 @@ async function trailSources(ctx: RunContext, signal: AbortSignal | undefined): P
     const bucketAccount =
       accountsOfKind(ctx.config, 'log-archive')[0]?.id ?? accountsOfKind(ctx.config, 'management')[0]?.id ?? '000000000000';
     const region = ctx.config.regions[0] ?? 'us-east-1';
-    const client = new S3Client(access.s3ClientConfig(bucketAccount, region));
+    const client = access.withDeadline(new S3Client(access.s3ClientConfig(bucketAccount, region)));
     sources.push(
       s3TrailSource(client, parseS3Url(source.s3), {
         listPublicKeys: () => listPublicKeysFor(access, bucketAccount, ctx.config.regions, ctx.config.network.max_pages),

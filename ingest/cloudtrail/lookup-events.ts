@@ -73,7 +73,8 @@ export async function collectLookupEvents(
     ? undefined
     : await createAwsAccess(ctx.config, options.signal ? { signal: options.signal } : {});
   const clientFor =
-    dependencies.clientFor ?? ((account: string, region: string) => new CloudTrailClient(access!.clientConfig(account, region)));
+    dependencies.clientFor ??
+    ((account: string, region: string) => access!.withDeadline(new CloudTrailClient(access!.clientConfig(account, region))));
   const bucketFor = tokenBuckets({ ratePerSecond: dependencies.ratePerSecond ?? 2, capacity: 1 });
   const summary: LookupSummary = { requests: 0, records: 0, written: 0, quarantinedRecords: 0, duplicates: 0, failures: [] };
   const accounts = lookup.accounts.filter((account) => !options.accounts || options.accounts.includes(account));

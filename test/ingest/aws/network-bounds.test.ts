@@ -3,7 +3,8 @@
  * HTTP — no answer, the same NextToken forever, always throttled, a truncated body, 500s — ends in
  * bounded time, is recorded as a collection_errors row, and leaves the data of an earlier run intact.
  * Every collection goes through `collect` (the stage `meshwatch collect` runs), with small
- * configured timeouts so each test is quick; each test's own timeout proves it ends.
+ * configured timeouts so each test is quick; each asserts how long the faulty run took (its vitest
+ * timeout, which also covers the undisturbed run before it, is a backstop).
  */
 import { rm } from 'node:fs/promises';
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -121,7 +122,7 @@ describe('network calls are bounded (fake AWS over HTTP)', () => {
       { source: 'organizations', operation: 'ListAccounts', account: MANAGEMENT },
       { source: 'athena', operation: 'ListQueryExecutions', account: CONSUMER },
     ];
-    it.each(cases)('$source $operation', { timeout: 20_000 }, async ({ source, operation, account }) => {
+    it.each(cases)('$source $operation', { timeout: 60_000 }, async ({ source, operation, account }) => {
       // Prepare: an earlier run's data, then a service that answers every page with the same token
       const { ctx, earlier } = await lakeWithEarlierRun(source);
       if (source === 'athena') {
@@ -136,9 +137,11 @@ describe('network calls are bounded (fake AWS over HTTP)', () => {
         env.fake.inject({ operation, account, kind: 'repeat-token', count: Number.POSITIVE_INFINITY });
       }
       // Act
-      const [result] = await collect(ctx, { only: [source] });
+      const { value: results, ms } = await timed(() => collect(ctx, { only: [source] }));
       // Assess: two requests (the page, and the page again with the same token), then the call ended
       expect(env.fake.requestsFor(operation, account)).toHaveLength(2);
+      expect(ms).toBeLessThan(8_000);
+      const [result] = results;
       expect(result?.warnings).toBe(1);
       const errors = await collectionErrors(ctx);
       expect(errors).toEqual([
@@ -149,11 +152,13 @@ describe('network calls are bounded (fake AWS over HTTP)', () => {
     });
   });
 
-  it('a listing longer than network.max_pages ends as a collection_errors row', { timeout: 20_000 }, async () => {
+  it('a listing longer than network.max_pages ends as a collection_errors row', { timeout: 60_000 }, async () => {
     // The producer's first table has two pages of partitions; one is allowed.
     const { ctx: first, earlier } = await lakeWithEarlierRun('glue');
     const ctx = await context(['glue'], { ...QUICK, max_pages: 1 }, 2, first.config.lake);
-    const [result] = await collect(ctx, { only: ['glue'] });
+    const { value: results, ms } = await timed(() => collect(ctx, { only: ['glue'] }));
+    const [result] = results;
+    expect(ms).toBeLessThan(8_000);
     expect(env.fake.requestsFor('GetPartitions', PRODUCER)).toHaveLength(1);
     expect(result?.warnings).toBe(1);
     const errors = await collectionErrors(ctx);
@@ -169,7 +174,7 @@ describe('network calls are bounded (fake AWS over HTTP)', () => {
     expect(await rowsOf(ctx, 'glue')).toEqual(earlier);
   });
 
-  it('a request that gets no answer times out after network.request_timeout_ms per attempt', { timeout: 15_000 }, async () => {
+  it('a request that gets no answer times out after network.request_timeout_ms per attempt', { timeout: 60_000 }, async () => {
     // Prepare: the producer's Glue accepts the connection and never answers
     const { ctx, earlier } = await lakeWithEarlierRun('glue');
     env.fake.inject({ operation: 'GetDatabases', account: PRODUCER, kind: 'no-answer', count: Number.POSITIVE_INFINITY });
@@ -177,7 +182,7 @@ describe('network calls are bounded (fake AWS over HTTP)', () => {
     const { value: results, ms } = await timed(() => collect(ctx, { only: ['glue'] }));
     // Assess: two attempts of 300 ms (aws.max_attempts: 2), then the account is a collection_errors row
     expect(env.fake.requestsFor('GetDatabases', PRODUCER)).toHaveLength(2);
-    expect(ms).toBeLessThan(5_000);
+    expect(ms).toBeLessThan(8_000);
     expect(results[0]?.warnings).toBe(1);
     expect(await collectionErrors(ctx)).toEqual([
       expect.objectContaining({ source: 'glue', account_id: PRODUCER, operation: 'GetDatabases', error_name: 'TimeoutError' }),
@@ -185,12 +190,12 @@ describe('network calls are bounded (fake AWS over HTTP)', () => {
     expect(await rowsOf(ctx, 'glue')).toEqual(earlier);
   });
 
-  it('a body that stops half-way times out instead of hanging the run', { timeout: 15_000 }, async () => {
+  it('a body that stops half-way times out instead of hanging the run', { timeout: 60_000 }, async () => {
     const { ctx, earlier } = await lakeWithEarlierRun('lakeformation');
     env.fake.inject({ operation: 'ListPermissions', account: PRODUCER, kind: 'truncated-body', count: Number.POSITIVE_INFINITY });
     const { value: results, ms } = await timed(() => collect(ctx, { only: ['lakeformation'] }));
     expect(env.fake.requestsFor('ListPermissions', PRODUCER)).toHaveLength(2);
-    expect(ms).toBeLessThan(5_000);
+    expect(ms).toBeLessThan(8_000);
     expect(results[0]?.warnings).toBe(1);
     const errors = await collectionErrors(ctx);
     expect(errors).toEqual([
@@ -209,7 +214,7 @@ describe('network calls are bounded (fake AWS over HTTP)', () => {
     // Act
     const { value: results, ms } = await timed(() => collect(ctx, { only: ['athena'] }));
     // Assess
-    expect(ms).toBeLessThan(5_000);
+    expect(ms).toBeLessThan(8_000);
     expect(results[0]?.warnings).toBe(1);
     expect(await collectionErrors(ctx)).toEqual([
       expect.objectContaining({
@@ -228,7 +233,7 @@ describe('network calls are bounded (fake AWS over HTTP)', () => {
   ];
   it.each(endlessRetries)(
     'a call that always fails with $fault is cut by the source deadline, retries and backoff included',
-    { timeout: 15_000 },
+    { timeout: 60_000 },
     async ({ fault, errorName }) => {
       // Prepare: 20 attempts a call (backoff up to 20 s each); the source may take 1 s
       const { ctx: first, earlier } = await lakeWithEarlierRun('lakeformation', QUICK, 20);
@@ -237,7 +242,7 @@ describe('network calls are bounded (fake AWS over HTTP)', () => {
       // Act
       const { value: error, ms } = await timed(() => collect(ctx, { only: ['lakeformation'] }).catch((caught) => caught));
       // Assess: the run ends with what it has, says why, and exits non-zero
-      expect(ms).toBeLessThan(5_000);
+      expect(ms).toBeLessThan(8_000);
       expect(error).toBeInstanceOf(CollectorError);
       expect(exitCodeFor(error)).toBe(1);
       expect(ctx.lines.join('\n')).toContain(
@@ -258,7 +263,7 @@ describe('network calls are bounded (fake AWS over HTTP)', () => {
     },
   );
 
-  it('the run deadline stops the source in flight and does not start the next ones', { timeout: 15_000 }, async () => {
+  it('the run deadline stops the source in flight and does not start the next ones', { timeout: 60_000 }, async () => {
     // Prepare: glue hangs with a long request timeout; the run may take 1 s
     const network = { ...QUICK, request_timeout_ms: 60_000, run_deadline_seconds: 1 };
     const ctx = await context(['glue', 'athena'], network);
@@ -266,7 +271,7 @@ describe('network calls are bounded (fake AWS over HTTP)', () => {
     // Act
     const { value: error, ms } = await timed(() => collect(ctx, { only: ['glue', 'athena'] }).catch((caught) => caught));
     // Assess
-    expect(ms).toBeLessThan(5_000);
+    expect(ms).toBeLessThan(8_000);
     expect(error).toBeInstanceOf(CollectorError);
     expect((error as Error).message).toBe(
       'collection failed for glue, athena (other sources were collected; the run deadline stopped it early)',
