@@ -4,6 +4,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { describeError, exitCodeFor } from '../lib/errors.js';
+import { umaskFor } from '../lib/lake/file-modes.js';
 import { createLogger } from '../lib/log.js';
 import { type CommandModule, commandModulesFor } from './commands/index.js';
 
@@ -12,6 +13,9 @@ export interface GlobalOptions {
   readonly lake?: string;
   readonly quiet?: boolean;
   readonly verbose?: boolean;
+  /** False with --no-wait: fail instead of waiting for the lake lock. */
+  readonly wait?: boolean;
+  readonly lockTimeout?: string;
 }
 
 export function buildProgram(commandModules: readonly CommandModule[]): Command {
@@ -21,6 +25,8 @@ export function buildProgram(commandModules: readonly CommandModule[]): Command 
     .option('--lake <dir>', 'lake folder (overrides the config "lake" key)')
     .option('-q, --quiet', 'print only results, warnings and errors')
     .option('-v, --verbose', 'print debugging detail')
+    .option('--no-wait', 'when another meshwatch command holds the lake lock, exit 1 naming it instead of waiting')
+    .option('--lock-timeout <duration>', 'wait at most this long for the lake lock (90, 30s, 10m); default: as long as it takes')
     .showHelpAfterError('(run meshwatch --help for usage)')
     .exitOverride();
   for (const module of commandModules) module.register(program);
@@ -28,6 +34,8 @@ export function buildProgram(commandModules: readonly CommandModule[]): Command 
 }
 
 export async function main(argv: readonly string[]): Promise<number> {
+  // Owner-only files from the first write on (README "Security"); the config may widen it to the group.
+  process.umask(umaskFor(false));
   // argv[0] is node and argv[1] the script; the command modules needed are picked from the rest.
   const program = buildProgram(await commandModulesFor(argv.slice(2)));
   try {

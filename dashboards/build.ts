@@ -6,6 +6,7 @@ import { rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RunContext, StageResult } from '../lib/context.js';
 import { listFiles, pathExists } from '../lib/lake/atomic.js';
+import { restrictModes } from '../lib/lake/file-modes.js';
 import { ensureMarts } from '../transforms/index.js';
 import { saveBundleCache, seedBundleCache } from './bundle-cache.js';
 import { listProductDomains } from './domains.js';
@@ -50,6 +51,8 @@ export async function buildDashboards(ctx: RunContext, options: BuildDashboardsO
 async function replaceSite(builtDir: string, siteDir: string, tmpDir: string): Promise<void> {
   const retired = join(tmpDir, `site-retired-${process.pid}-${Date.now()}`);
   const hadSite = await pathExists(siteDir);
+  // Framework copies its assets with their modes in node_modules (0644): narrowed before publishing.
+  await restrictModes(builtDir);
   if (hadSite) await rename(siteDir, retired);
   await rename(builtDir, siteDir);
   if (hadSite) await rm(retired, { recursive: true, force: true });

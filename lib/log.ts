@@ -4,6 +4,8 @@
  * in the environment, and a secret must never reach a terminal or a log file.
  */
 
+import { redactUrlsIn } from './text/redact-url.js';
+
 export type LogLevel = 'quiet' | 'normal' | 'verbose';
 
 export interface Logger {
@@ -33,7 +35,8 @@ const SECRET_PATTERNS: readonly [RegExp, string][] = [
 ];
 
 export function redact(text: string): string {
-  let result = text;
+  // Every URL first: its userinfo, query and opaque path segments (lib/text/redact-url.ts).
+  let result = redactUrlsIn(text);
   for (const [pattern, replacement] of SECRET_PATTERNS) result = result.replace(pattern, replacement);
   return result;
 }

@@ -6,12 +6,12 @@ import type { RunContext } from '../lib/context.js';
 import { ReportError } from '../lib/errors.js';
 import { pathExists } from '../lib/lake/atomic.js';
 import type { Database } from '../lib/lake/duckdb.js';
-import { ensureMarts } from '../transforms/index.js';
+import { ensureMartsLocked } from '../transforms/ensure-marts-locked.js';
 import { relationsPresent } from './lookup.js';
 
 /** Opens the database read-only with every mart of `marts` present, or throws a ReportError saying how to build them. */
 export async function openReportDatabase(ctx: RunContext, marts: readonly string[]): Promise<Database> {
-  await ensureMarts(ctx);
+  await ensureMartsLocked(ctx);
   if (!(await pathExists(ctx.layout.databaseFile))) throw missingMarts(ctx, marts);
   const db = await ctx.openLakeDatabase({ readOnly: true });
   try {

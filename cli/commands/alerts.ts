@@ -2,13 +2,16 @@
  * `meshwatch alerts`            open alerts (table/json/csv)
  * `meshwatch alerts --dry-run`  evaluate every rule now and show what would change and notify
  * `meshwatch alerts run`        evaluate, update the alert state and notify the destinations
+ *                               (exit 1 when no destination accepted a notification; --strict: when any failed)
  * `meshwatch alerts snooze <id> --until <time>`
  * `meshwatch alerts rules`      the rules with their effective parameters
  */
 import type { Command } from 'commander';
 import type { RunContext } from '../../lib/context.js';
+import { withLakeLock } from '../../lib/lake/lock.js';
 import { type ColumnSpec, formatRows, type OutputFormat, type OutputRow, parseOutputFormat } from '../../lib/output/format.js';
 import { writeOutput } from '../../lib/output/write.js';
+import { enforceDelivery } from '../../reports/alerts/delivery-verdict.js';
 import { evaluateAlerts, loadAlertState, runbookRef, toStageResult } from '../../reports/alerts/index.js';
 import { loadRules } from '../../reports/alerts/rule-catalog.js';
 import { resolveRuleSettings } from '../../reports/alerts/rule-params.js';
@@ -56,10 +59,12 @@ export function register(program: Command): void {
   alerts
     .command('run')
     .description('evaluate the rules, update alert state and deliver notifications (and CloudWatch metrics)')
-    .action(async (_flags: unknown, command: Command) => {
+    .option('--strict', 'exit 1 when any notification was not delivered (default: only when none was)')
+    .action(async (flags: { strict?: boolean }, command: Command) => {
       const ctx = await contextFor(command);
-      const run = await evaluateAlerts(ctx);
+      const run = await withLakeLock(ctx, 'alerts run', () => evaluateAlerts(ctx));
       await printStageResults(ctx, [toStageResult(ctx, run)]);
+      enforceDelivery(run.delivery, { strict: Boolean(flags.strict), logger: ctx.logger });
     });
 
   alerts
@@ -69,7 +74,10 @@ export function register(program: Command): void {
     .requiredOption('--until <time>', 'a duration from now (4h, 2d, 1w) or a time (2026-11-02T09:00:00Z)')
     .action(async (id: string, flags: { until: string }, command: Command) => {
       const ctx = await contextFor(command);
-      const snoozed = await snoozeAlert(ctx.layout, id, parseSnoozeUntil(flags.until, ctx.now));
+      const until = parseSnoozeUntil(flags.until, ctx.now);
+      // The state is read, changed and written back: under the lock, so an `alerts run` saving its
+      // own copy meanwhile cannot overwrite the snooze.
+      const snoozed = await withLakeLock(ctx, 'alerts snooze', () => snoozeAlert(ctx.layout, id, until));
       ctx.logger.info(`alert ${snoozed.id} (${snoozed.rule}: ${snoozed.resource}) snoozed until ${snoozed.snoozed_until}`);
     });
 

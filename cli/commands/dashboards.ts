@@ -4,6 +4,7 @@ import { runDashboardsDev } from '../../dashboards/dev.js';
 import { serveSite } from '../../dashboards/serve.js';
 import { UsageError } from '../../lib/errors.js';
 import { pathExists } from '../../lib/lake/atomic.js';
+import { withLakeLock } from '../../lib/lake/lock.js';
 import { contextFor } from '../context.js';
 import { printStageResults } from '../summary.js';
 
@@ -23,7 +24,8 @@ export function register(program: Command): void {
     .option('--no-transform', 'use the marts as they are, without bringing them up to date first')
     .action(async (flags: { transform: boolean }, command: Command) => {
       const ctx = await contextFor(command);
-      await printStageResults(ctx, [await buildDashboards(ctx, { ensureMarts: flags.transform })]);
+      const built = await withLakeLock(ctx, 'dashboards build', () => buildDashboards(ctx, { ensureMarts: flags.transform }));
+      await printStageResults(ctx, [built]);
     });
 
   dashboards

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { withLakeLock } from '../../lib/lake/lock.js';
 import { formatRows, type OutputFormat, parseOutputFormat } from '../../lib/output/format.js';
 import { writeOutput } from '../../lib/output/write.js';
 import { contextFor } from '../context.js';
@@ -18,12 +19,16 @@ export function register(program: Command): void {
     .action(async (query: string, flags: SqlFlags, command: Command) => {
       const format = parseOutputFormat(flags.format) as OutputFormat;
       const ctx = await contextFor(command);
-      const db = await ctx.openLakeDatabase();
-      try {
-        const rows = await db.all(query);
-        await writeOutput(formatRows(rows, format), flags.out);
-      } finally {
-        db.close();
-      }
+      // Under the lake lock: the views are refreshed in the database file, and the raw datasets
+      // they read are never in the middle of a collect's publish.
+      const rows = await withLakeLock(ctx, 'sql', async () => {
+        const db = await ctx.openLakeDatabase();
+        try {
+          return await db.all(query);
+        } finally {
+          db.close();
+        }
+      });
+      await writeOutput(formatRows(rows, format), flags.out);
     });
 }

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { withLakeLock } from '../../lib/lake/lock.js';
 import { testModels, transform } from '../../transforms/index.js';
 import { contextFor } from '../context.js';
 import { printStageResults } from '../summary.js';
@@ -15,6 +16,6 @@ export function register(program: Command): void {
         ctx.logger.info(`${results.length} fixed-rows model tests passed`);
         return;
       }
-      await printStageResults(ctx, [await transform(ctx)]);
+      await withLakeLock(ctx, 'transform', async () => printStageResults(ctx, [await transform(ctx)]));
     });
 }

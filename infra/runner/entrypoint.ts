@@ -22,7 +22,10 @@ export function lakeDirFrom(args: readonly string[], fallback = '/lake'): string
 }
 
 const describe = (what: string, report: SyncReport) =>
-  `${what}: ${report.copy.length} copied, ${report.remove.length} removed, ${report.unchanged} unchanged`;
+  `${what}: ${report.copy.length} copied, ${report.remove.length} removed, ${report.unchanged} unchanged` +
+  (report.refused.length > 0
+    ? `; ${report.refused.length} REFUSED (path outside the lake): ${report.refused.map((entry) => `${entry.key} (${entry.reason})`).join(', ')}`
+    : '');
 
 export interface RunnerEnvironment {
   /** MESHWATCH_LAKE_S3: where the lake lives between runs. */

@@ -131,9 +131,10 @@ async function runApiCollector(
     return outcome;
   });
   const failures = outcomes.flatMap((outcome) => (outcome.error ? [outcome.error] : []));
+  const others = failures.length < outcomes.length ? ', other accounts collected' : ', and no other account was';
   for (const failure of failures) {
     ctx.logger.warn(
-      `${definition.name}: account ${failure.account_id} ${failure.region} not collected (${failure.operation}: ${failure.error_name}: ${failure.message}); recorded in collection_errors, other accounts collected`,
+      `${definition.name}: account ${failure.account_id} ${failure.region} not collected (${failure.operation}: ${failure.error_name}: ${failure.message}); recorded in collection_errors${others}`,
     );
   }
   const written = await writeOutcomes(definition, ctx, outcomes);
@@ -150,7 +151,18 @@ async function runApiCollector(
     outputs: written.map((result) => ({ name: result.name, rows: result.rows, path: result.path })),
     notes,
     warnings: failures.length,
+    problems: failures.length > 0 ? [{ count: failures.length, what: failedScopesText(failures, outcomes.length) }] : [],
+    scopes: { total: outcomes.length, failed: failures.length },
   };
+}
+
+/** `account-region(s) of 30 not collected (in collection_errors): 111… us-east-1 (ListPermissions: AccessDenied), …` */
+function failedScopesText(failures: readonly CollectionErrorRow[], total: number): string {
+  const named = failures
+    .slice(0, 3)
+    .map((failure) => `${failure.account_id} ${failure.region} (${failure.operation}: ${failure.error_name})`);
+  const more = failures.length > named.length ? `, and ${failures.length - named.length} more` : '';
+  return `account-region(s) of ${total} not collected (rows in collection_errors): ${named.join(', ')}${more}`;
 }
 
 async function collectOneScope(

@@ -11,6 +11,7 @@ import { LakeError } from '../../lib/errors.js';
 import { createStagingDir, listFiles, pathExists } from '../../lib/lake/atomic.js';
 import { type Database, openDatabase, quoteIdentifier, quoteLiteral } from '../../lib/lake/duckdb.js';
 import type { LakeLayout } from '../../lib/lake/layout.js';
+import { describeReason, printable, resolveUnder, segmentProblem, UnsafePathError } from '../../lib/lake/safe-path.js';
 import { type ColumnSpec, createTableSql, type DatasetSpec, jsonColumnsSql } from './dataset-spec.js';
 
 export type DatasetRow = Readonly<Record<string, unknown>>;
@@ -73,6 +74,12 @@ export function partitionPath(spec: DatasetSpec, values: PartitionValues): strin
   return spec.partitionBy.map((key) => `${key}=${values[key]}`).join('/');
 }
 
+/** The partition's folder under `base` (the dataset or its staging copy); `base` itself when unpartitioned. */
+function partitionDir(base: string, spec: DatasetSpec, values: PartitionValues): string {
+  const relativePath = partitionPath(spec, values);
+  return relativePath ? resolveUnder(base, relativePath) : base;
+}
+
 function affectedPartitions(
   spec: DatasetSpec,
   rows: readonly DatasetRow[],
@@ -81,6 +88,7 @@ function affectedPartitions(
   if (spec.partitionBy.length === 0) return [{}];
   const byPath = new Map<string, PartitionValues>();
   for (const values of [...rows.map((row) => partitionValuesOf(spec, row)), ...cover]) {
+    for (const key of spec.partitionBy) assertPartitionValue(spec, key, String(values[key]));
     byPath.set(partitionPath(spec, values), values);
   }
   return [...byPath.values()];
@@ -96,9 +104,25 @@ function partitionValuesOf(spec: DatasetSpec, row: DatasetRow): PartitionValues 
         context: { key },
       });
     }
-    values[key] = String(value);
+    values[key] = assertPartitionValue(spec, key, String(value));
   }
   return values;
+}
+
+/**
+ * A partition value becomes the folder `key=value`: one from data (a region, an account id an API
+ * returned) with `/`, `..` or NUL would put the partition outside the dataset (issue 24).
+ */
+function assertPartitionValue(spec: DatasetSpec, key: string, value: string): string {
+  const problem = segmentProblem(`${key}=${value}`) ?? (value === '.' || value === '..' ? 'parent-segment' : null);
+  if (problem) {
+    throw new UnsafePathError(
+      `dataset ${spec.name}: a row's partition value ${key}="${printable(value)}" ${describeReason(problem)}`,
+      problem,
+      { context: { key, value: printable(value), dataset: spec.name } },
+    );
+  }
+  return value;
 }
 
 async function loadIncoming(db: Database, spec: DatasetSpec, rows: readonly DatasetRow[], staging: string): Promise<void> {
@@ -159,7 +183,7 @@ async function mergeWithExisting(
   if (spec.mode.kind !== 'merge') return 'incoming';
   const files: string[] = [];
   for (const values of affected) {
-    const dir = join(datasetDir, partitionPath(spec, values));
+    const dir = partitionDir(datasetDir, spec, values);
     files.push(...(await listFiles(dir)).filter((file) => file.endsWith('.parquet')));
   }
   if (files.length === 0) return 'incoming';
@@ -200,7 +224,7 @@ async function stagePartitions(
     .map((column) => quoteIdentifier(column.name))
     .join(', ');
   for (const values of affected) {
-    const dir = join(outDir, partitionPath(spec, values));
+    const dir = partitionDir(outDir, spec, values);
     if (partitioned && (await pathExists(dir))) continue;
     await mkdir(dir, { recursive: true });
     const where = partitioned ? 'WHERE false' : '';
@@ -222,9 +246,8 @@ async function swapPartitions(
 ): Promise<void> {
   await mkdir(replacedDir, { recursive: true });
   for (const values of affected) {
-    const relativePath = partitionPath(spec, values);
-    const staged = relativePath ? join(outDir, relativePath) : outDir;
-    const target = relativePath ? join(datasetDir, relativePath) : datasetDir;
+    const staged = partitionDir(outDir, spec, values);
+    const target = partitionDir(datasetDir, spec, values);
     if (await pathExists(target)) await rename(target, join(replacedDir, randomUUID()));
     await mkdir(dirname(target), { recursive: true });
     await rename(staged, target);

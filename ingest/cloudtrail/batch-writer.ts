@@ -5,7 +5,7 @@
  *
  * Most partitions are simply *appended*: the workers' files move in next to the partition's
  * existing files. A partition is *rebuilt* (its new and existing rows, de-duplicated on `event_id`
- * — the latest delivery wins — written again by DuckDB's COPY) only when it holds a duplicate or a
+ * by WINNER_FIRST, written again by DuckDB's COPY) only when it holds a duplicate or a
  * row of an object this batch read again, or when appending to its earlier files would leave it
  * more than MAX_PARTITION_FILES files (compaction: each incremental run adds a file to the partitions it
  * touches, and readers pay per file). Deciding that reads just `event_id` and `source_object`
@@ -47,6 +47,21 @@ export interface BatchWriteResult {
   readonly moves: { from: string; to: string }[];
   /** Rows dropped as duplicates, by the object they came from. */
   readonly duplicatesByObject: Map<string, number>;
+  /** The dropped copies whose record differs from the kept one's (a subset of the duplicates). */
+  readonly conflicting: ConflictingCopy[];
+}
+
+/** A dropped copy of an event whose content differs from the copy kept (for the quarantine). */
+export interface ConflictingCopy {
+  readonly eventId: string;
+  /** The object the dropped copy came from. */
+  readonly sourceObject: string;
+  /** The dropped copy's record, as the dataset held it. */
+  readonly record: string;
+  /** The object of the copy kept. */
+  readonly keptObject: string;
+  /** The kept copy's addendum.reason, when CloudTrail marked it a re-delivery (DELIVERY_DELAY, UPDATED_DATA, ...). */
+  readonly keptAddendum: string | null;
 }
 
 interface Partition {
@@ -56,7 +71,13 @@ interface Partition {
   readonly existingFiles: string[];
 }
 
-const ORDER_LATEST_DELIVERY = 'delivered_at DESC NULLS LAST, source_object DESC, CAST(record AS VARCHAR) DESC';
+/**
+ * Which copy of an event_id is kept: the latest delivery (the time in the object's name: CloudTrail
+ * re-delivers an event to update it, addendum UPDATED_DATA), then the greater object key, then the
+ * smallest SHA-256 of the record. A total order on what the copies are, not on when a run read
+ * them, so the same copy wins whichever run or batch reads which copy first.
+ */
+const WINNER_FIRST = 'delivered_at DESC NULLS LAST, source_object DESC, sha256(CAST(record AS VARCHAR))';
 const PARTITION_OF_FILE = `regexp_extract(filename, 'event_date=[^/]*/account_id=[^/]*', 0)`;
 /**
  * Rows a rebuilt partition's Parquet writer holds before it writes a row group. DuckDB's default
@@ -74,7 +95,7 @@ export const MAX_PARTITION_FILES = 8;
 
 export async function writeBatch(input: BatchWriteInput): Promise<BatchWriteResult> {
   const partitions = await partitionsOf(input);
-  if (partitions.size === 0) return { partitions: [], moves: [], duplicatesByObject: new Map() };
+  if (partitions.size === 0) return { partitions: [], moves: [], duplicatesByObject: new Map(), conflicting: [] };
   const { db } = input;
   const newFiles = [...partitions.values()].flatMap((partition) => partition.newFiles);
   const existingFiles = [...partitions.values()].flatMap((partition) => partition.existingFiles);
@@ -112,11 +133,12 @@ export async function writeBatch(input: BatchWriteInput): Promise<BatchWriteResu
     if (partition.existingFiles.length > 0 && files > MAX_PARTITION_FILES) rebuild.add(partition.rel);
   }
   const duplicatesByObject = new Map<string, number>();
+  const conflicting: ConflictingCopy[] = [];
   const moves: { from: string; to: string }[] = [];
   const result: PartitionFiles[] = [];
   if (rebuild.size > 0) {
     const rebuilt = [...partitions.values()].filter((partition) => rebuild.has(partition.rel));
-    await rebuildPartitions(input, rebuilt, duplicatesByObject);
+    conflicting.push(...(await rebuildPartitions(input, rebuilt, duplicatesByObject)));
     const written = await listFiles(input.outputDir);
     const byDir = new Map<string, string[]>(rebuilt.map((partition) => [join(input.datasetDir, partition.rel), []]));
     for (const file of written) {
@@ -143,7 +165,7 @@ export async function writeBatch(input: BatchWriteInput): Promise<BatchWriteResu
     }
     result.push({ dir, files });
   }
-  return { partitions: result, moves, duplicatesByObject };
+  return { partitions: result, moves, duplicatesByObject, conflicting };
 }
 
 /** The batch's partitions, each with the workers' new files and the live dataset's existing files. */
@@ -170,9 +192,14 @@ async function partitionsOf(input: BatchWriteInput): Promise<Map<string, Partiti
 
 /**
  * Writes the given partitions again from their new and existing rows, without the earlier rows of
- * objects read again and with one row per event_id, and counts the dropped duplicates by object.
+ * objects read again and with one row per event_id, counts the dropped duplicates by object, and
+ * returns the dropped copies whose record differs from the kept one's.
  */
-async function rebuildPartitions(input: BatchWriteInput, partitions: Partition[], duplicatesByObject: Map<string, number>) {
+async function rebuildPartitions(
+  input: BatchWriteInput,
+  partitions: Partition[],
+  duplicatesByObject: Map<string, number>,
+): Promise<ConflictingCopy[]> {
   const { db } = input;
   const columns = CLOUDTRAIL_COLUMNS.map((column) => column.name).join(', ');
   const hive = `hive_partitioning = true, hive_types_autocast = false, hive_types = {'event_date': DATE, 'account_id': VARCHAR}`;
@@ -185,7 +212,7 @@ async function rebuildPartitions(input: BatchWriteInput, partitions: Partition[]
       : `${newRows} UNION ALL SELECT ${columns} FROM read_parquet(${fileList(existingFiles)}, ${hive})
          WHERE source_object NOT IN (SELECT source_object FROM batch_objects)`;
   await db.run(
-    `CREATE OR REPLACE TEMP TABLE ranked AS SELECT *, row_number() OVER (PARTITION BY event_id ORDER BY ${ORDER_LATEST_DELIVERY}) AS dedup_rank
+    `CREATE OR REPLACE TEMP TABLE ranked AS SELECT *, row_number() OVER (PARTITION BY event_id ORDER BY ${WINNER_FIRST}) AS dedup_rank
      FROM (${allRows}) WHERE event_id IN (SELECT event_id FROM dup_ids)`,
   );
   for (const row of await db.all<{ source_object: string; n: number }>(
@@ -193,6 +220,19 @@ async function rebuildPartitions(input: BatchWriteInput, partitions: Partition[]
   )) {
     duplicatesByObject.set(row.source_object, Number(row.n));
   }
+  const conflicting = await db.all<{
+    event_id: string;
+    source_object: string;
+    record: string;
+    kept_object: string;
+    kept_addendum: string | null;
+  }>(
+    `SELECT dropped.event_id, dropped.source_object, CAST(dropped.record AS VARCHAR) AS record, kept.source_object AS kept_object,
+       kept.addendum_reason AS kept_addendum
+     FROM ranked AS dropped JOIN ranked AS kept ON kept.event_id = dropped.event_id AND kept.dedup_rank = 1
+     WHERE dropped.dedup_rank > 1 AND CAST(dropped.record AS VARCHAR) <> CAST(kept.record AS VARCHAR)
+     ORDER BY dropped.event_id, dropped.dedup_rank`,
+  );
   await copyRebuilt(
     input,
     `COPY (SELECT * FROM (${allRows}) WHERE event_id NOT IN (SELECT event_id FROM dup_ids)
@@ -202,6 +242,13 @@ async function rebuildPartitions(input: BatchWriteInput, partitions: Partition[]
       ROW_GROUP_SIZE ${REBUILD_ROW_GROUP_ROWS}, OVERWRITE_OR_IGNORE)`,
   );
   await db.run('DROP TABLE IF EXISTS ranked');
+  return conflicting.map((row) => ({
+    eventId: row.event_id,
+    sourceObject: row.source_object,
+    record: row.record,
+    keptObject: row.kept_object,
+    keptAddendum: row.kept_addendum,
+  }));
 }
 
 /**

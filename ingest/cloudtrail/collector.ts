@@ -7,14 +7,15 @@
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { accountsOfKind } from '../../lib/config/accounts.js';
-import type { RunContext, StageResult } from '../../lib/context.js';
+import type { RunContext, StageProblem, StageResult } from '../../lib/context.js';
 import { listFiles } from '../../lib/lake/atomic.js';
 import { openDatabase, quoteLiteral } from '../../lib/lake/duckdb.js';
 import type { CollectOptions, SourceCollector } from '../source.js';
-import { ingestTrail, type TrailIngestSummary } from './ingest-trail.js';
+import { describeSkipped, ingestTrail, type TrailIngestSummary } from './ingest-trail.js';
 import { listingPlan } from './listing-plan.js';
 import { localTrailSource } from './local-source.js';
 import type { LookupSummary } from './lookup-events.js';
+import { lookupProblems, trailProblems } from './run-problems.js';
 import { cloudtrailPaths } from './state-paths.js';
 import type { TrailSource } from './trail-source.js';
 
@@ -32,24 +33,29 @@ export async function collectCloudtrail(ctx: RunContext, options: CollectOptions
   if (!source) return { stage: 'cloudtrail', outputs: [], notes: ['not configured'], warnings: 0 };
   const workers = source.workers ?? Math.max(1, Math.min(availableParallelism(), 8));
   const notes: string[] = [];
-  let warnings = 0;
-  for (const trail of await trailSources(ctx, options.signal)) {
+  const problems: StageProblem[] = [];
+  const trails = await trailSources(ctx, options.signal);
+  for (const trail of trails) {
     const summary = await ingestTrail(ctx, trail, listingPlan(options), {
       workers,
       verifyDigests: source.verify_digests,
       ...(source.batch_rows ? { batchRows: source.batch_rows } : {}),
     });
     notes.push(...describeTrailRun(trail.location, summary));
-    warnings += summary.objectsQuarantined + (summary.quarantinedRecords > 0 ? 1 : 0) + summary.verification.mismatch;
-    warnings += summary.missing + summary.digestsInvalid + summary.chainBreaks;
+    problems.push(...trailProblems(trail.location, summary));
   }
+  // A trail that cannot be read fails the source (it throws); LookupEvents fails per account × region.
+  const scopes = { total: trails.length, failed: 0 };
   if (source.lookup_events) {
     const { collectLookupEvents } = await import('./lookup-events.js');
     const lookup = await collectLookupEvents(ctx, source.lookup_events, options, { workers });
     notes.push(...describeLookupRun(lookup));
-    warnings += lookup.failures.length + (lookup.quarantinedRecords > 0 ? 1 : 0);
+    problems.push(...lookupProblems(lookup, cloudtrailPaths(ctx.layout).quarantineDir));
+    scopes.total += lookup.scopes;
+    scopes.failed += lookup.failures.length;
   }
-  return { stage: 'cloudtrail', outputs: await datasetRowCounts(ctx), notes, warnings };
+  const warnings = problems.reduce((sum, problem) => sum + problem.count, 0);
+  return { stage: 'cloudtrail', outputs: await datasetRowCounts(ctx), notes, warnings, problems, scopes };
 }
 
 async function trailSources(ctx: RunContext, signal: AbortSignal | undefined): Promise<TrailSource[]> {
@@ -89,14 +95,28 @@ export function describeTrailRun(location: string, summary: TrailIngestSummary):
     `${location}: ${summary.objectsRead} new objects of ${summary.objectsListed} listed; ` +
       `read ${summary.records} records = ${summary.written} written + ${summary.quarantinedRecords} quarantined + ` +
       `${summary.duplicates} duplicates` +
+      (summary.conflictingDuplicates > 0
+        ? ` (${summary.conflictingDuplicates} dropped copies differ from the kept one: see the quarantine)`
+        : '') +
       (summary.replacedEarlier > 0 ? `; ${summary.replacedEarlier} earlier rows replaced by later deliveries` : ''),
     `integrity: ${summary.verification.verified} verified, ${summary.verification.unverified} unverified, ` +
       `${summary.verification.mismatch} mismatch, ${summary.verification.missing} missing` +
       (summary.digestsRead > 0 ? ` (${summary.digestsRead} new digests` : ' (no new digests') +
       `, ${summary.digestsInvalid} invalid, ${summary.chainBreaks} chain breaks)`,
   ];
-  if (summary.objectsQuarantined > 0)
-    notes.push(`${summary.objectsQuarantined} objects quarantined whole (see _quarantine/cloudtrail)`);
+  if (summary.objectsQuarantined > 0) notes.push(`${summary.objectsQuarantined} objects quarantined whole`);
+  const quarantined = Object.entries(summary.quarantinedByReason).sort(([a], [b]) => (a < b ? -1 : 1));
+  if (quarantined.length > 0) {
+    notes.push(
+      `quarantine: ${quarantined.map(([reason, count]) => `${reason} ${count}`).join(', ')} this run, in ${summary.quarantineDir}`,
+    );
+  }
+  if (summary.skipped.insights) notes.push(`skipped ${describeSkipped('insights', summary.skipped.insights)}`);
+  if (summary.objectsRefused > 0) {
+    notes.push(
+      `${summary.objectsRefused} objects refused unread: unsafe key or symlink out of the copy (in ${summary.quarantineDir})`,
+    );
+  }
   if (summary.recoveredInterruptedRun) notes.push('completed the publish of an interrupted earlier run');
   return notes;
 }

@@ -15,20 +15,22 @@ import { join } from 'node:path';
 import type { RunContext } from '../../lib/context.js';
 import { createStagingDir } from '../../lib/lake/atomic.js';
 import { type Database, openDatabase, quoteLiteral } from '../../lib/lake/duckdb.js';
+import { printable } from '../../lib/lake/safe-path.js';
 import type { Logger } from '../../lib/log.js';
 import { createProgress } from '../../lib/progress.js';
 import { writeBatch } from './batch-writer.js';
 import { type ExpectedHash, type IntegrityScan, scanDigests, verdictFor } from './integrity.js';
 import { Manifest, type ManifestEntry, type Verification } from './manifest.js';
 import { NATIVE_GROUP_FILES } from './native-tasks.js';
-import { type ObjectKeyInfo, parseObjectKey } from './object-key.js';
+import { type ObjectKeyInfo, parseObjectKey, unsafeKeyReason } from './object-key.js';
 import type { ObjectTaskResult } from './object-task.js';
 import { objectsFileName, stageObjectsShard } from './objects-dataset.js';
 import { prefetched } from './prefetch.js';
 import { publishWithJournal } from './publish-journal.js';
 import { BatchQuarantine } from './quarantine.js';
+import { countSkipped, type SkippedObjects, type SkipReason, skipReasonOfLogKey } from './skipped-objects.js';
 import { type CloudtrailPaths, cloudtrailPaths, recoverInterruptedRun } from './state-paths.js';
-import type { ListingPlan, TrailObject, TrailSource } from './trail-source.js';
+import type { ListingPlan, RefusedObject, TrailObject, TrailSource } from './trail-source.js';
 import { createWorkerPool, type WorkerPool } from './worker-pool.js';
 
 export interface TrailIngestSettings {
@@ -48,20 +50,43 @@ export interface TrailIngestSummary {
   /** Objects DuckDB read whole (native-tasks.ts); the others took the JS path. */
   objectsNative: number;
   objectsQuarantined: number;
+  /** Listed entries quarantined unread: an unsafe key (`..`, NUL...) or a symlink out of a local copy. */
+  objectsRefused: number;
   records: number;
   written: number;
   quarantinedRecords: number;
   duplicates: number;
+  /**
+   * Duplicates whose record differs from the copy kept (batch-writer.ts says which copy wins); each
+   * dropped copy is kept in the quarantine with reason `conflicting_duplicate`. Counts copies this
+   * run dropped, whether read now or by an earlier run.
+   */
+  conflictingDuplicates: number;
+  /** Quarantine entries this run wrote, by reason (objects, records and conflicting duplicates). */
+  quarantinedByReason: Record<string, number>;
+  /** Where the quarantine entries go (`<lake>/_quarantine/cloudtrail`). */
+  quarantineDir: string;
   bytesRead: number;
   batches: number;
   /** Rows from earlier runs replaced by a later delivery of the same event. */
   replacedEarlier: number;
   missing: number;
+  /** Listed objects not read, by why (skipped-objects.ts). */
+  skipped: Partial<Record<SkipReason, SkippedObjects>>;
   verification: Record<Verification, number>;
   digestsRead: number;
   digestsInvalid: number;
   chainBreaks: number;
+  /** With verify_digests on: the accounts × regions with log objects listed but no digest at all. */
+  digestsAbsent: DigestsAbsent[];
   recoveredInterruptedRun: boolean;
+}
+
+export interface DigestsAbsent {
+  readonly account: string;
+  readonly region: string;
+  /** Log objects listed there, none of which a digest can verify. */
+  readonly objects: number;
 }
 
 interface PendingObject {
@@ -81,6 +106,8 @@ interface Batch {
 }
 
 const DEFAULT_BATCH_ROWS = 250_000;
+/** The quarantine reason of a dropped copy of an event whose content differs from the kept copy's. */
+export const CONFLICTING_DUPLICATE = 'conflicting_duplicate';
 const INPUT_PREFETCH = 16;
 /**
  * The main thread's DuckDB reads keys and rebuilds the partitions holding a duplicate (or too many
@@ -109,11 +136,11 @@ export async function ingestTrail(
   const recovery = await recoverInterruptedRun(paths);
   if (recovery.recovered) ctx.logger.info('cloudtrail: finished publishing a batch an interrupted run left behind');
   const manifest = await Manifest.load(paths.stateDir);
-  const summary = emptySummary(recovery.recovered);
+  const summary = emptySummary(recovery.recovered, paths.quarantineDir);
 
   const integrity: IntegrityScan = settings.verifyDigests
     ? await scanDigests(source, plan, manifest, ctx.logger)
-    : { expected: new Map(), digestsRead: 0, digestsInvalid: 0, chainBreaks: 0 };
+    : { expected: new Map(), digestsRead: 0, digestsInvalid: 0, chainBreaks: 0, digestScopes: new Set<string>() };
   Object.assign(summary, {
     digestsRead: integrity.digestsRead,
     digestsInvalid: integrity.digestsInvalid,
@@ -122,19 +149,45 @@ export async function ingestTrail(
 
   const pending: PendingObject[] = [];
   const listed = new Set<string>();
+  const logScopes = new Map<string, number>();
+  const refused: RefusedKey[] = [];
   for await (const object of source.list(plan, 'CloudTrail')) {
+    const refusal = refusalOf(object);
+    if (refusal) {
+      refused.push({ key: object.key, ...refusal });
+      ctx.logger.warn(`cloudtrail: refused ${printable(object.key)}: ${refusal.detail}`);
+      continue;
+    }
     const info = parseObjectKey(object.key);
-    if (info?.kind !== 'log') continue;
+    if (info?.kind !== 'log') {
+      countSkipped(summary.skipped, skipReasonOfLogKey(object.key), object.key);
+      continue;
+    }
     listed.add(object.key);
+    const scope = `${info.accountId}/${info.region}`;
+    logScopes.set(scope, (logScopes.get(scope) ?? 0) + 1);
     summary.objectsListed++;
     if (manifest.needsProcessing(object.key, object.size, object.version)) pending.push({ object, info });
+  }
+  for await (const object of source.list(plan, 'CloudTrail-Insight')) countSkipped(summary.skipped, 'insights', object.key);
+  warnSkipped(summary, source.location, ctx.logger);
+  if (settings.verifyDigests) {
+    summary.digestsAbsent = absentDigests(logScopes, integrity.digestScopes);
+    for (const absent of summary.digestsAbsent) {
+      ctx.logger.warn(
+        `cloudtrail: NO DIGEST for account ${absent.account} in ${absent.region}: none of its ${absent.objects} ` +
+          'listed log object(s) can be verified (is log file validation on for the trail, and are its CloudTrail-Digest/ ' +
+          'files where the logs are?)',
+      );
+    }
   }
   // Day by day, all accounts and regions of a day together: a batch then touches whole partitions
   // (event_date × account), so the workers write few, larger files.
   pending.sort(byDayThenKey);
   const manifestChanged = await applyDigestsToKnownObjects(manifest, integrity.expected, listed, source, summary, ctx);
 
-  if (pending.length === 0 && !manifestChanged && !manifest.hasChanges()) {
+  summary.objectsRefused = refused.length;
+  if (pending.length === 0 && refused.length === 0 && !manifestChanged && !manifest.hasChanges()) {
     countVerification(manifest, summary);
     return summary;
   }
@@ -161,9 +214,9 @@ export async function ingestTrail(
        SET partitioned_write_flush_threshold = 4096; SET partitioned_write_max_open_files = 16`,
     );
     if (pool) {
-      await readObjects({ ctx, source, pending, settings, integrity, manifest, summary, pool, db, paths, runDir });
+      await readObjects({ ctx, source, pending, refused, settings, integrity, manifest, summary, pool, db, paths, runDir });
     } else {
-      const batch = await newBatch(runDir, 0);
+      const batch = await newBatch(runDir, 0, refused);
       const memoryLimit = mainMemoryLimit(settings);
       await publishBatch({ db, manifest, paths, batch, runId: runIdOf(runDir), logger: ctx.logger, memoryLimit });
     }
@@ -180,6 +233,7 @@ interface ReadContext {
   readonly ctx: RunContext;
   readonly source: TrailSource;
   readonly pending: readonly PendingObject[];
+  readonly refused: readonly RefusedKey[];
   readonly settings: TrailIngestSettings;
   readonly integrity: IntegrityScan;
   readonly manifest: Manifest;
@@ -196,7 +250,7 @@ async function readObjects(read: ReadContext): Promise<void> {
   const progress = createProgress({ label: 'cloudtrail', logger: read.ctx.logger });
   const startedAt = Date.now();
   const runId = runIdOf(read.runDir);
-  let batch = await newBatch(read.runDir, 0);
+  let batch = await newBatch(read.runDir, 0, read.refused);
   const inFlight = new Set<Promise<void>>();
   let batchTasks: Promise<void>[] = [];
   // A worker answers the objects DuckDB reads whole a group at a time (native-tasks.ts): keep more
@@ -281,10 +335,13 @@ async function recordResult(read: ReadContext, batch: Batch, item: PendingObject
   summary.bytesRead += result.bytesRead;
   summary.quarantinedRecords += result.quarantinedRecords.length;
   batch.rows += result.rows;
-  for (const problem of result.quarantinedRecords)
+  for (const problem of result.quarantinedRecords) {
     batch.quarantine.addRecord(key, problem.index, problem.reason, problem.detail, problem.record);
+    countReason(summary, problem.reason);
+  }
   if (result.objectProblem) {
     summary.objectsQuarantined++;
+    countReason(summary, result.objectProblem.reason);
     batch.quarantine.addObject(key, result.objectProblem.reason, result.objectProblem.detail, await read.source.read(key));
     read.ctx.logger.warn(`cloudtrail: quarantined ${key}: ${result.objectProblem.reason} (${result.objectProblem.detail})`);
   }
@@ -317,6 +374,8 @@ interface PublishedCounts {
   readonly duplicatesInBatch: number;
   /** Rows of earlier runs replaced by a later delivery in this batch. */
   readonly replacedEarlier: number;
+  /** Dropped copies (of either kind above) whose content differs from the kept copy's. */
+  readonly conflicting: number;
 }
 
 interface PublishInput {
@@ -345,6 +404,24 @@ async function publishBatch({ db, manifest, paths, batch, runId, logger, memoryL
     memoryLimit,
   });
   const copiedAt = Date.now();
+  for (const copy of written.conflicting) {
+    batch.quarantine.addRecord(
+      copy.sourceObject,
+      null,
+      CONFLICTING_DUPLICATE,
+      `eventID ${copy.eventId} is also in ${copy.keptObject} with other content: that copy is kept ` +
+        '(the latest delivery wins, then the greater object key)' +
+        (copy.keptAddendum ? `; it carries addendum ${copy.keptAddendum}, CloudTrail's re-delivery of the event` : ''),
+      copy.record,
+    );
+  }
+  if (written.conflicting.length > 0) {
+    logger.warn(
+      `cloudtrail: ${written.conflicting.length} event(s) delivered twice with different content, e.g. eventID ` +
+        `${written.conflicting[0]?.eventId} in ${written.conflicting[0]?.sourceObject}; the dropped copies are kept ` +
+        `in ${paths.quarantineDir} (reason ${CONFLICTING_DUPLICATE})`,
+    );
+  }
   for (const entry of batch.entries.values()) await manifest.put(entry);
   for (const [key, count] of written.duplicatesByObject) {
     await manifest.update(key, (entry) => {
@@ -384,7 +461,11 @@ async function publishBatch({ db, manifest, paths, batch, runId, logger, memoryL
   );
   let inBatch = 0;
   for (const [key, count] of written.duplicatesByObject) if (batch.entries.has(key)) inBatch += count;
-  return { duplicatesInBatch: inBatch, replacedEarlier: sumValues(written.duplicatesByObject) - inBatch };
+  return {
+    duplicatesInBatch: inBatch,
+    replacedEarlier: sumValues(written.duplicatesByObject) - inBatch,
+    conflicting: written.conflicting.length,
+  };
 }
 
 /**
@@ -438,19 +519,33 @@ async function applyDigestsToKnownObjects(
   return changed;
 }
 
-async function newBatch(runDir: string, number: number): Promise<Batch> {
+/** A new batch; the first of a run also carries the listed entries refused unread. */
+async function newBatch(runDir: string, number: number, refused: readonly RefusedKey[] = []): Promise<Batch> {
   const stageDir = join(runDir, `batch-${number}`);
   const rowsDir = join(stageDir, 'rows');
   await mkdir(rowsDir, { recursive: true });
+  const quarantine = new BatchQuarantine();
+  for (const entry of refused) quarantine.addObject(entry.key, entry.reason, entry.detail, null);
   return {
     number,
     stageDir,
     rowsDir,
     entries: new Map(),
-    quarantine: new BatchQuarantine(),
+    quarantine,
     rows: 0,
     lastDay: null,
   };
+}
+
+interface RefusedKey extends RefusedObject {
+  readonly key: string;
+}
+
+/** Why a listed entry is quarantined unread (the source's refusal, or a key no trail file has), or null. */
+function refusalOf(object: TrailObject): RefusedObject | null {
+  if (object.refused) return object.refused;
+  const unsafe = unsafeKeyReason(object.key);
+  return unsafe ? { reason: 'unsafe_key', detail: `${unsafe}; CloudTrail never writes such a key` } : null;
 }
 
 function byDayThenKey(a: PendingObject, b: PendingObject): number {
@@ -467,26 +562,72 @@ function addPublished(summary: TrailIngestSummary, published: PublishedCounts): 
   summary.duplicates += published.duplicatesInBatch;
   summary.written -= published.duplicatesInBatch;
   summary.replacedEarlier += published.replacedEarlier;
+  summary.conflictingDuplicates += published.conflicting;
+  if (published.conflicting > 0) countReason(summary, CONFLICTING_DUPLICATE, published.conflicting);
 }
 
-function emptySummary(recovered: boolean): TrailIngestSummary {
+/** The accounts × regions holding log objects but no digest (one entry each, sorted). */
+function absentDigests(logScopes: ReadonlyMap<string, number>, digestScopes: ReadonlySet<string>): DigestsAbsent[] {
+  return [...logScopes]
+    .filter(([scope]) => !digestScopes.has(scope))
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([scope, objects]) => {
+      const [account, region] = scope.split('/') as [string, string];
+      return { account, region, objects };
+    });
+}
+
+const SKIPPED_WHY: Record<SkipReason, string> = {
+  day_folder_not_a_date: 'in a day folder that is not a date: their events cannot be placed in a day',
+  not_a_log_object: 'under CloudTrail/ not named as CloudTrail names its log files',
+  insights: 'under CloudTrail-Insight/: meshwatch does not collect CloudTrail Insights events',
+};
+
+/** One loud line per kind of object the run lists but does not read. */
+function warnSkipped(summary: TrailIngestSummary, location: string, logger: Logger): void {
+  for (const [reason, skipped] of Object.entries(summary.skipped) as [SkipReason, SkippedObjects][]) {
+    logger.warn(`cloudtrail: ${location}: skipped ${describeSkipped(reason, skipped)}`);
+  }
+}
+
+/** `3 object(s) in a day folder that is not a date: … (e.g. <key>)` */
+export function describeSkipped(reason: SkipReason, skipped: SkippedObjects): string {
+  return `${skipped.count} ${skippedWhat(reason, skipped)}`;
+}
+
+/** The words after the count: `object(s) in a day folder that is not a date: … (e.g. <key>)` */
+export function skippedWhat(reason: SkipReason, skipped: SkippedObjects): string {
+  return `object(s) ${SKIPPED_WHY[reason]} (e.g. ${skipped.example})`;
+}
+
+function countReason(summary: TrailIngestSummary, reason: string, count = 1): void {
+  summary.quarantinedByReason[reason] = (summary.quarantinedByReason[reason] ?? 0) + count;
+}
+
+function emptySummary(recovered: boolean, quarantineDir: string): TrailIngestSummary {
   return {
     objectsListed: 0,
     objectsRead: 0,
     objectsNative: 0,
     objectsQuarantined: 0,
+    objectsRefused: 0,
     records: 0,
     written: 0,
     quarantinedRecords: 0,
     duplicates: 0,
+    conflictingDuplicates: 0,
+    quarantinedByReason: {},
+    quarantineDir,
     bytesRead: 0,
     batches: 0,
     replacedEarlier: 0,
     missing: 0,
+    skipped: {},
     verification: { verified: 0, unverified: 0, mismatch: 0, missing: 0 },
     digestsRead: 0,
     digestsInvalid: 0,
     chainBreaks: 0,
+    digestsAbsent: [],
     recoveredInterruptedRun: recovered,
   };
 }

@@ -26,6 +26,8 @@ export interface IntegrityScan {
   readonly digestsRead: number;
   readonly digestsInvalid: number;
   readonly chainBreaks: number;
+  /** `<account>/<region>` of every digest listed (read now or before): where objects can be verified at all. */
+  readonly digestScopes: ReadonlySet<string>;
 }
 
 export async function scanDigests(
@@ -35,14 +37,18 @@ export async function scanDigests(
   logger: Logger,
 ): Promise<IntegrityScan> {
   const listed = new Map<string, string>();
+  const digestScopes = new Set<string>();
   for await (const object of source.list(plan, 'CloudTrail-Digest')) {
-    if (parseObjectKey(object.key)?.kind === 'digest') listed.set(object.key, object.version);
+    const info = parseObjectKey(object.key);
+    if (info?.kind !== 'digest') continue;
+    listed.set(object.key, object.version);
+    digestScopes.add(`${info.accountId}/${info.region}`);
   }
   const fresh = [...listed]
     .filter(([key, version]) => manifest.digests[key]?.version !== version)
     .sort(([a], [b]) => (a < b ? -1 : 1));
   const expected = new Map<string, ExpectedHash>();
-  if (fresh.length === 0) return { expected, digestsRead: 0, digestsInvalid: 0, chainBreaks: 0 };
+  if (fresh.length === 0) return { expected, digestsRead: 0, digestsInvalid: 0, chainBreaks: 0, digestScopes };
   const keys: PublicKeys = publicKeysFrom(await source.publicKeys());
   const signatures = new Map<string, string | undefined>();
   let digestsInvalid = 0;
@@ -84,7 +90,7 @@ export async function scanDigests(
       });
     }
   }
-  return { expected, digestsRead: fresh.length, digestsInvalid, chainBreaks };
+  return { expected, digestsRead: fresh.length, digestsInvalid, chainBreaks, digestScopes };
 }
 
 interface ChainContext {

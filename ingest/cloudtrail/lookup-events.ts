@@ -34,6 +34,8 @@ export interface LookupSummary {
   written: number;
   quarantinedRecords: number;
   duplicates: number;
+  /** Account × region scopes read, and the failed ones (`<account>/<region>: <why>`). */
+  scopes: number;
   failures: string[];
 }
 
@@ -76,9 +78,17 @@ export async function collectLookupEvents(
     dependencies.clientFor ??
     ((account: string, region: string) => access!.withDeadline(new CloudTrailClient(access!.clientConfig(account, region))));
   const bucketFor = tokenBuckets({ ratePerSecond: dependencies.ratePerSecond ?? 2, capacity: 1 });
-  const summary: LookupSummary = { requests: 0, records: 0, written: 0, quarantinedRecords: 0, duplicates: 0, failures: [] };
   const accounts = lookup.accounts.filter((account) => !options.accounts || options.accounts.includes(account));
   const regions = options.regions ?? ctx.config.regions;
+  const summary: LookupSummary = {
+    requests: 0,
+    records: 0,
+    written: 0,
+    quarantinedRecords: 0,
+    duplicates: 0,
+    scopes: accounts.length * regions.length,
+    failures: [],
+  };
   let saving: Promise<void> = Promise.resolve();
   const saveCheckpoint = () => {
     // Serialised: account × region scopes run concurrently and share one checkpoint file.

@@ -4,7 +4,8 @@
  * CLOUDTRAIL_COLUMNS, each computed exactly as normalise-record.ts computes it for a canonical
  * record (native-eligibility.ts has already checked the bytes).
  *
- * What SQL does not decide alone — a missing eventID, an eventTime not of the form
+ * A record without a usable eventID is keyed by its content right here (event-key.ts).
+ * What SQL does not decide alone — an eventTime not of the form
  * `YYYY-MM-DDTHH:MM:SSZ` (JS also reads offsets, compact and epoch times, and quarantines others),
  * a creationDate likewise, a boolean that is neither `true` nor `false` (JS trims and lower-cases
  * strings) — makes the record *uncertain*: instead of a row it writes a marker row (its object and
@@ -14,6 +15,7 @@
  */
 import { quoteLiteral } from '../../lib/lake/duckdb.js';
 import { CLOUDTRAIL_COLUMNS } from './columns.js';
+import { eventKeySql } from './event-key.js';
 
 export const UNCERTAIN_DATE = '1900-01-01';
 export const UNCERTAIN_ACCOUNT = 'uncertain';
@@ -95,7 +97,6 @@ const PRINCIPAL_ARN = 'r.userIdentity.arn';
 const ROLE_MARKER = ':assumed-role/';
 
 const CERTAIN = [
-  'r.eventID IS NOT NULL',
   'event_ts IS NOT NULL',
   `(${CREATION_DATE} IS NULL OR created_ts IS NOT NULL)`,
   certainBoolean('r.readOnly'),
@@ -108,7 +109,7 @@ const CERTAIN = [
  * certainty already guarantees the cast: DuckDB may evaluate a CASE branch for rows it discards).
  */
 const CERTAIN_VALUES: Record<string, string> = {
-  event_id: 'r.eventID',
+  event_id: eventKeySql('r.eventID', 'CAST(record AS VARCHAR)'),
   event_time: 'event_ts',
   event_version: 'r.eventVersion',
   event_source: 'r.eventSource',

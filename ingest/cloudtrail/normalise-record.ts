@@ -2,9 +2,11 @@
  * One CloudTrail record → one row of the `cloudtrail` dataset.
  * Pure and allocation-light: it runs in the worker threads for every event. Never assumes a field
  * exists (records back to eventVersion 1.0 lack many); booleans arrive as strings or booleans.
- * A record without `eventID` or a readable `eventTime` cannot be keyed or partitioned: it is
- * returned as a problem for the quarantine instead of a row.
+ * A record without a readable `eventTime` cannot be partitioned: it is returned as a problem for
+ * the quarantine instead of a row. One without a usable `eventID` is a row all the same, keyed by
+ * its content where the row is written (event-key.ts).
  */
+import { usableEventId } from './event-key.js';
 
 /**
  * One row of the dataset, keys in CLOUDTRAIL_COLUMNS order (a test holds the two together). JSON
@@ -12,7 +14,8 @@
  * the object's own bytes, and only the rare careful row serialises them (row-columns.ts).
  */
 export interface CloudtrailRow {
-  event_id: string;
+  /** The eventID; null when the record has none (or a blank one): SQL keys the row by content (event-key.ts). */
+  event_id: string | null;
   event_time: string;
   event_version: string | null;
   event_source: string | null;
@@ -83,11 +86,10 @@ export function normaliseRecord(record: unknown, origin: RecordOrigin): Cloudtra
     return { reason: 'not_an_object', detail: `a record must be a JSON object, got ${describeType(record)}` };
   }
   const r = record as Json;
-  const eventId = scalarText(r.eventID);
+  const eventId = usableEventId(scalarText(r.eventID));
   const rawTime = r.eventTime;
-  if (eventId === null || rawTime === undefined || rawTime === null) {
-    const missing = [eventId === null ? 'eventID' : '', rawTime == null ? 'eventTime' : ''].filter(Boolean).join(' and ');
-    return { reason: 'record_missing_fields', detail: `the record has no ${missing}` };
+  if (rawTime === undefined || rawTime === null) {
+    return { reason: 'record_missing_fields', detail: 'the record has no eventTime' };
   }
   const eventTime = toUtcTimestamp(rawTime);
   if (eventTime === null) {

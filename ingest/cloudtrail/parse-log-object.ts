@@ -6,7 +6,8 @@
 import { createHash } from 'node:crypto';
 import { gunzipSync } from 'node:zlib';
 
-export type ObjectProblemReason = 'truncated_gzip' | 'bad_gzip' | 'not_json' | 'no_records' | 'unreadable';
+export const OBJECT_PROBLEM_REASONS = ['truncated_gzip', 'bad_gzip', 'not_json', 'no_records', 'unreadable'] as const;
+export type ObjectProblemReason = (typeof OBJECT_PROBLEM_REASONS)[number];
 
 export interface ParsedLogObject {
   readonly records: unknown[];

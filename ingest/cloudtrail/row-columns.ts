@@ -13,6 +13,7 @@
  *   with JSON.stringify and normalised by DuckDB's `json()` — what DuckDB's JSON reader wrote before.
  */
 import { CLOUDTRAIL_COLUMNS, type ColumnSpec } from './columns.js';
+import { eventKeySql } from './event-key.js';
 import type { CloudtrailRow } from './normalise-record.js';
 
 export const UNIT_SEPARATOR = '\x1f';
@@ -64,19 +65,21 @@ export function carefulTableSql(table: string): string {
   return `CREATE TABLE ${table} (${CLOUDTRAIL_COLUMNS.map((column) => `${column.name} VARCHAR`).join(', ')})`;
 }
 
-/** The dataset's columns from a fast-row table. */
+/** The dataset's columns from a fast-row table (`event_id` keyed as event-key.ts says, from the record's own text). */
 export function fastRowsQuery(table: string): string {
   const select = CLOUDTRAIL_COLUMNS.map((column) => {
     if (column.type === 'JSON') return column.name;
     const value = `nullif(s[${SCALAR_COLUMNS.indexOf(column) + 1}], chr(30))`;
+    if (column.name === 'event_id') return `${eventKeySql(value, 'CAST(record AS VARCHAR)')} AS event_id`;
     return column.type === 'VARCHAR' ? `${value} AS ${column.name}` : `CAST(${value} AS ${column.type}) AS ${column.name}`;
   });
   return `SELECT ${select.join(', ')} FROM (SELECT string_split(scalars, chr(31)) AS s, * EXCLUDE (scalars) FROM ${table})`;
 }
 
-/** The dataset's columns from a careful-row table (JSON normalised by DuckDB's `json()`). */
+/** The dataset's columns from a careful-row table (JSON normalised by DuckDB's `json()`, the key from that text). */
 export function carefulRowsQuery(table: string): string {
   const select = CLOUDTRAIL_COLUMNS.map((column) => {
+    if (column.name === 'event_id') return `${eventKeySql('event_id', 'CAST(json(record) AS VARCHAR)')} AS event_id`;
     if (column.type === 'VARCHAR') return column.name;
     if (column.type === 'JSON') return `json(${column.name}) AS ${column.name}`;
     return `CAST(${column.name} AS ${column.type}) AS ${column.name}`;

@@ -110,7 +110,11 @@ export function s3TrailSource(client: S3Client, location: S3Location, options: S
         for (const account of accounts) {
           if (!/^\d{12}$/.test(account) || (plan.accounts && !plan.accounts.includes(account))) continue;
           const base = `${accountsPrefix}${account}/${folder}/`;
-          const regions = plan.regions ?? (await childFolders(base));
+          // Few trails have Insights: one listing finds its regions, rather than one per region and day.
+          const regions =
+            plan.regions && folder !== 'CloudTrail-Insight'
+              ? plan.regions
+              : (await childFolders(base)).filter((region) => !plan.regions || plan.regions.includes(region));
           for (const region of regions) {
             if (plan.days) {
               for (const day of plan.days) yield* objectsUnder(`${base}${region}/${day.replaceAll('-', '/')}/`);

@@ -2,6 +2,7 @@
 import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { LakeLayout } from '../../lib/lake/layout.js';
+import { processExists } from '../../lib/lake/lock.js';
 import { recoverJournal } from './publish-journal.js';
 
 export const DATASET = 'cloudtrail';
@@ -33,7 +34,9 @@ export function cloudtrailPaths(layout: LakeLayout): CloudtrailPaths {
 
 /**
  * Brings the lake to a consistent state before a run: finishes a publish a killed run left behind,
- * then removes staging folders of killed runs (they never became visible).
+ * then removes staging folders of killed runs (they never became visible). The collect holds the
+ * lake lock, so no other collect runs; a folder whose pid (`cloudtrail-<pid>-…`) still runs belongs
+ * to a writer outside the lock (an older meshwatch, a library caller) and is left alone.
  */
 export async function recoverInterruptedRun(paths: CloudtrailPaths): Promise<{ recovered: boolean; removedStaging: number }> {
   const recovered = await recoverJournal(paths.journal);
@@ -46,8 +49,14 @@ export async function recoverInterruptedRun(paths: CloudtrailPaths): Promise<{ r
   }
   for (const name of names) {
     if (!name.startsWith('cloudtrail-')) continue;
+    if (isLiveProcessStaging(name)) continue;
     await rm(join(paths.tmpDir, name), { recursive: true, force: true });
     removedStaging++;
   }
   return { recovered, removedStaging };
+}
+
+function isLiveProcessStaging(name: string): boolean {
+  const pid = Number(/^cloudtrail-(\d+)-/.exec(name)?.[1]);
+  return Number.isInteger(pid) && pid > 0 && pid !== process.pid && processExists(pid);
 }

@@ -10,6 +10,14 @@ export interface TrailObject {
   readonly size: number;
   /** S3 ETag, or the local file's mtime: a change means the object must be read again. */
   readonly version: string;
+  /** Set when the entry must not be read (a symlink out of the local copy): it is quarantined with this. */
+  readonly refused?: RefusedObject;
+}
+
+/** Why a listed object is quarantined unread: `reason` is the code, `detail` the sentence. */
+export interface RefusedObject {
+  readonly reason: string;
+  readonly detail: string;
 }
 
 /** What to list: accounts × regions × days (undefined = every one present). */
@@ -20,13 +28,16 @@ export interface ListingPlan {
   readonly days?: readonly string[];
 }
 
+/** The folders CloudTrail writes under `AWSLogs/[<org>/]<account>/`. */
+export type TrailFolder = 'CloudTrail' | 'CloudTrail-Digest' | 'CloudTrail-Insight';
+
 export type ObjectInput = { readonly path: string } | { readonly bytes: Uint8Array };
 
 export interface TrailSource {
   /** For messages: the folder or s3:// URL. */
   readonly location: string;
-  /** Log objects (`CloudTrail/`) and digests (`CloudTrail-Digest/`) the plan selects. */
-  list(plan: ListingPlan, folder: 'CloudTrail' | 'CloudTrail-Digest'): AsyncIterable<TrailObject>;
+  /** Log objects (`CloudTrail/`), digests (`CloudTrail-Digest/`) or Insights objects (`CloudTrail-Insight/`) the plan selects. */
+  list(plan: ListingPlan, folder: TrailFolder): AsyncIterable<TrailObject>;
   /** How a worker gets the object: a path it reads itself, or bytes fetched here. */
   input(object: TrailObject): Promise<ObjectInput>;
   /** The whole object, or null when it does not exist. */

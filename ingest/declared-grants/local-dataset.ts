@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { createStagingDir, publishStagedFiles, writeFileAtomic } from '../../lib/lake/atomic.js';
 import { openDatabase, quoteIdentifier, quoteLiteral } from '../../lib/lake/duckdb.js';
 import type { LakeLayout } from '../../lib/lake/layout.js';
+import { safeFileName } from '../../lib/lake/safe-path.js';
 
 export type ColumnTypes = Readonly<Record<string, string>>;
 
@@ -48,9 +49,12 @@ export async function writeLocalDataset(
   return join(target, `${dataset}.parquet`);
 }
 
-/** Records a rejected input file with the reason, under `_quarantine/<source>/`. */
+/**
+ * Records a rejected input file with the reason, under `_quarantine/<source>/`. The file's name is
+ * data (any name in the input folder): it is sanitised and hashed, never joined on (issue 24).
+ */
 export async function quarantineFile(layout: LakeLayout, source: string, file: string, reason: string): Promise<void> {
-  const name = `${file.replace(/[^A-Za-z0-9._-]+/g, '_').slice(-120)}.reason.json`;
+  const name = safeFileName(file, '.reason.json');
   await writeFileAtomic(
     layout.quarantinePath(source, name),
     `${JSON.stringify({ source, file, reason, quarantined_at: new Date().toISOString() }, null, 2)}\n`,

@@ -8,6 +8,7 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import { parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { ConfigError } from '../errors.js';
+import { redactUrlsIn } from '../text/redact-url.js';
 import { closestMatches } from '../text/suggest.js';
 import { configSchema, type MeshwatchConfig } from './schema.js';
 
@@ -99,7 +100,17 @@ function describeIssue(issue: Issue, raw: unknown): string {
   }
   const given = valueAt(raw, issue.path);
   if (given === undefined && issue.code === 'invalid_type') return `${where}: is required (${issue.message})`;
-  return `${where || '(top level)'}: ${issue.message}${given === undefined ? '' : ` (got ${JSON.stringify(given)})`}`;
+  return `${where || '(top level)'}: ${issue.message}${given === undefined ? '' : ` (${describeGiven(issue.path, given)})`}`;
+}
+
+/**
+ * What the user wrote, for the message. A `*_env` key names a variable that holds a secret, so a
+ * wrong value there is likely the secret itself (a webhook URL pasted into url_env): it is not
+ * echoed. Elsewhere URLs are shown redacted (lib/text/redact-url.ts).
+ */
+function describeGiven(path: readonly PropertyKey[], given: unknown): string {
+  if (String(path[path.length - 1] ?? '').endsWith('_env')) return 'value not shown: it may be a secret';
+  return `got ${redactUrlsIn(JSON.stringify(given))}`;
 }
 
 function formatPath(path: readonly PropertyKey[]): string {

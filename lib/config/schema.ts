@@ -129,19 +129,28 @@ const alertDestinationBase = {
   rules: z.array(z.string()).optional().describe('only these rule ids; default: all'),
 };
 
-const envVarName = z
-  .string({ error: 'must name an environment variable that holds the URL, e.g. url_env: MESHWATCH_SLACK_URL' })
-  .regex(/^[A-Z_][A-Z0-9_]*$/, 'must be the NAME of an environment variable, e.g. MESHWATCH_SLACK_URL');
+const envVarName = (holds: string, key: string, example: string) =>
+  z
+    .string({ error: `must name an environment variable that holds the ${holds}, e.g. ${key}: ${example}` })
+    .regex(/^[A-Z_][A-Z0-9_]*$/, `must be the NAME of an environment variable, e.g. ${example}`);
 
 const webhookDestination = (type: 'webhook' | 'slack') =>
   z.strictObject({
     type: z.literal(type),
     ...alertDestinationBase,
-    url_env: envVarName.describe('environment variable holding the secret URL (never put the URL in the file)'),
+    url_env: envVarName('URL', 'url_env', 'MESHWATCH_SLACK_URL').describe(
+      'environment variable holding the secret URL (never put the URL in the file)',
+    ),
+    secret_env: envVarName('signing secret', 'secret_env', 'MESHWATCH_HOOK_SECRET')
+      .optional()
+      .describe('environment variable holding the HMAC-SHA256 signing secret; set: every request is signed'),
     max_attempts: z.number().int().min(1).max(10).default(4),
     retry_base_ms: z.number().int().min(1).max(60_000).default(500).describe('first retry delay, doubled each time'),
     timeout_ms: z.number().int().min(100).max(120_000).default(10_000),
   });
+
+/** Per request attempt to SNS or CloudWatch: connecting, then the whole request and response. */
+const awsTimeoutMs = z.number().int().min(100).max(120_000).default(10_000);
 
 export const alertDestinationSchema = z.discriminatedUnion(
   'type',
@@ -158,6 +167,7 @@ export const alertDestinationSchema = z.discriminatedUnion(
       type: z.literal('cloudwatch'),
       ...alertDestinationBase,
       region: region.optional().describe('default: the first of regions'),
+      timeout_ms: awsTimeoutMs,
     }),
     z.strictObject({
       type: z.literal('sns'),
@@ -165,6 +175,7 @@ export const alertDestinationSchema = z.discriminatedUnion(
       topic_arn: z
         .string()
         .regex(/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}(\.fifo)?$/, 'must be an SNS topic ARN'),
+      timeout_ms: awsTimeoutMs,
     }),
   ],
   { error: 'needs type: stdout, jsonl, webhook, slack, cloudwatch or sns' },
@@ -275,6 +286,17 @@ export const configSchema = z.strictObject({
     .default({ memory_limit: '4GB' }),
   alerts: alertsSection.default({ namespace: 'Meshwatch', destinations: [], rules: {}, renotify_after_hours: 24 }),
   dashboards: z.strictObject({ title: z.string().default('meshwatch') }).default({ title: 'meshwatch' }),
+  file_modes: z
+    .strictObject({
+      group_readable: z
+        .boolean({ error: 'must be true or false' })
+        .default(false)
+        .describe(
+          "true: the owner's group may read the lake, reports and site (files 0640, folders 0750); default owner-only (0600/0700)",
+        ),
+    })
+    .default({ group_readable: false })
+    .describe('modes of everything meshwatch writes; never readable by others (README "Security")'),
 });
 
 export type MeshwatchConfig = z.infer<typeof configSchema>;

@@ -6,6 +6,7 @@
  * failure (4xx) is recorded and reported once, and not retried.
  */
 import { describeError } from '../../lib/errors.js';
+import { redactUrlsIn } from '../../lib/text/redact-url.js';
 import type { Destination } from './destinations/destination.js';
 import { DeliveryError } from './errors.js';
 import type { AlertState, DeliveryState, Notification } from './types.js';
@@ -15,6 +16,8 @@ export interface DeliveryFailure {
   readonly notification: string;
   readonly permanent: boolean;
   readonly message: string;
+  /** The HTTP status the destination answered with, if it answered. */
+  readonly status?: number;
 }
 
 export interface DeliveryReport {
@@ -55,6 +58,7 @@ export async function deliverOutbox(input: DeliverInput): Promise<{ state: Alert
           notification: notification.id,
           permanent: next.state === 'failed',
           message: next.last_error ?? 'unknown error',
+          ...(next.last_status === undefined ? {} : { status: next.last_status }),
         });
         if (next.state === 'pending') unavailable.add(name);
       }
@@ -86,8 +90,11 @@ async function attempt(
     await destination.send(notification);
     return { state: 'delivered', attempts, delivered_at: now.toISOString() };
   } catch (error) {
-    const message = error instanceof DeliveryError ? error.message : describeError(error);
-    if (error instanceof DeliveryError && error.permanent) return { state: 'failed', attempts, last_error: message };
-    return { state: 'pending', attempts, last_error: message };
+    // Redacted here too, whatever the destination: this text is saved in state.json and printed.
+    const message = redactUrlsIn(error instanceof DeliveryError ? error.message : describeError(error));
+    const status = error instanceof DeliveryError ? error.context.status : undefined;
+    const answered = typeof status === 'number' ? { last_status: status } : {};
+    if (error instanceof DeliveryError && error.permanent) return { state: 'failed', attempts, last_error: message, ...answered };
+    return { state: 'pending', attempts, last_error: message, ...answered };
   }
 }

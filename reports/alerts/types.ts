@@ -66,10 +66,11 @@ export interface AlertInstance {
 
 export type NotificationKind = 'opened' | 'renotify' | 'severity_raised' | 'snooze_ended' | 'resolved';
 
+/** `last_status`: the HTTP status of the last failed attempt, when the destination answered. */
 export type DeliveryState =
-  | { readonly state: 'pending'; readonly attempts: number; readonly last_error?: string }
+  | { readonly state: 'pending'; readonly attempts: number; readonly last_error?: string; readonly last_status?: number }
   | { readonly state: 'delivered'; readonly attempts: number; readonly delivered_at: string }
-  | { readonly state: 'failed'; readonly attempts: number; readonly last_error: string };
+  | { readonly state: 'failed'; readonly attempts: number; readonly last_error: string; readonly last_status?: number };
 
 export interface RunbookRef {
   readonly path: string;

@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
+import { Readable } from 'node:stream';
 import { element, escapeXml } from './xml.js';
 
 export const SIDECAR_SUFFIX = '.s3meta.json';
@@ -27,9 +28,14 @@ export interface ListParams {
   readonly encodeKeys?: boolean;
 }
 
+/** Objects held in memory (key → body): keys no file can have, such as one with `..` segments. */
+export type MemoryObjects = Readonly<Record<string, string | Uint8Array>>;
+
 interface ObjectInfo {
   readonly key: string;
-  readonly path: string;
+  /** The file, or null for an object held in memory (`body`). */
+  readonly path: string | null;
+  readonly body?: Uint8Array;
   readonly size: number;
   readonly lastModified: Date;
   readonly etag: string;
@@ -37,7 +43,7 @@ interface ObjectInfo {
 
 const etagCache = new Map<string, string>();
 
-async function allKeys(root: string): Promise<string[]> {
+async function allKeys(root: string, memory: MemoryObjects = {}): Promise<string[]> {
   const keys: string[] = [];
   async function walk(dir: string): Promise<void> {
     let entries: import('node:fs').Dirent[];
@@ -54,11 +60,18 @@ async function allKeys(root: string): Promise<string[]> {
     }
   }
   await walk(root);
+  keys.push(...Object.keys(memory).filter((key) => !keys.includes(key)));
   // S3 lists keys in UTF-8 binary order.
   return keys.sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
 }
 
-export async function objectInfo(root: string, key: string): Promise<ObjectInfo | undefined> {
+export async function objectInfo(root: string, key: string, memory: MemoryObjects = {}): Promise<ObjectInfo | undefined> {
+  const held = memory[key];
+  if (held !== undefined) {
+    const body = typeof held === 'string' ? new TextEncoder().encode(held) : held;
+    const etag = `"${createHash('md5').update(body).digest('hex')}"`;
+    return { key, path: null, body, size: body.length, lastModified: new Date(0), etag };
+  }
   if (key.endsWith(SIDECAR_SUFFIX) || key.split('/').includes('..')) return undefined;
   const path = join(root, ...key.split('/'));
   let stats: import('node:fs').Stats;
@@ -96,7 +109,12 @@ function decodeToken(token: string): string {
   return Buffer.from(token, 'base64url').toString('utf8');
 }
 
-export async function listObjectsV2Xml(bucket: string, root: string, params: ListParams): Promise<string> {
+export async function listObjectsV2Xml(
+  bucket: string,
+  root: string,
+  params: ListParams,
+  memory: MemoryObjects = {},
+): Promise<string> {
   const prefix = params.prefix ?? '';
   const maxKeys = Math.min(params.maxKeys ?? 1000, 1000);
   const marker = params.continuationToken ? decodeToken(params.continuationToken) : params.startAfter;
@@ -104,7 +122,7 @@ export async function listObjectsV2Xml(bucket: string, root: string, params: Lis
   const commonPrefixes: string[] = [];
   let lastReturned: string | undefined;
   let truncated = false;
-  for (const key of await allKeys(root)) {
+  for (const key of await allKeys(root, memory)) {
     if (!key.startsWith(prefix)) continue;
     if (marker !== undefined && (key <= marker || (marker.endsWith(params.delimiter ?? '\u0000') && key.startsWith(marker)))) {
       continue;
@@ -121,7 +139,7 @@ export async function listObjectsV2Xml(bucket: string, root: string, params: Lis
       commonPrefixes.push(common);
       lastReturned = common;
     } else {
-      const info = await objectInfo(root, key);
+      const info = await objectInfo(root, key, memory);
       if (!info) continue;
       contents.push(contentsXml(info, params.encodeKeys));
       lastReturned = key;
@@ -156,7 +174,7 @@ function contentsXml(info: ObjectInfo, encodeKeys = false): string {
 
 /** Response headers of GetObject / HeadObject. */
 export async function objectHeaders(root: string, info: ObjectInfo): Promise<Record<string, string>> {
-  const sidecar = await readSidecar(root, info.key);
+  const sidecar = info.path === null ? {} : await readSidecar(root, info.key);
   const headers: Record<string, string> = {
     'content-length': String(info.size),
     etag: info.etag,
@@ -170,5 +188,5 @@ export async function objectHeaders(root: string, info: ObjectInfo): Promise<Rec
 }
 
 export function objectStream(info: ObjectInfo): NodeJS.ReadableStream {
-  return createReadStream(info.path);
+  return info.path === null ? Readable.from([Buffer.from(info.body ?? new Uint8Array())]) : createReadStream(info.path);
 }

@@ -22,7 +22,7 @@ import {
 } from '../../ingest/aws/sample-api/wire.js';
 import { FaultBook } from './faults.js';
 import { cloudWatchQueryReply, recordMetricData, snsReply, stsReply } from './query-services.js';
-import { listObjectsV2Xml, objectHeaders, objectInfo, objectStream } from './s3-bucket.js';
+import { listObjectsV2Xml, type MemoryObjects, objectHeaders, objectInfo, objectStream } from './s3-bucket.js';
 import type {
   FakeAws,
   FakeAwsOptions,
@@ -45,6 +45,7 @@ interface Reply {
 interface ServerState {
   readonly store: SampleApiStore | undefined;
   readonly buckets: Record<string, string>;
+  readonly objects: Record<string, MemoryObjects>;
   readonly defaultAccount: string;
   readonly faults: FaultBook;
   readonly responders: FakeResponder[];
@@ -60,6 +61,7 @@ export async function startFakeAws(options: FakeAwsOptions = {}): Promise<FakeAw
   const state: ServerState = {
     store,
     buckets: options.buckets ?? (existsSync(defaultBucket) ? { 'org-trail': defaultBucket } : {}),
+    objects: options.objects ?? {},
     defaultAccount: options.defaultAccount ?? managementAccountOf(store) ?? '000000000000',
     faults: new FaultBook(),
     responders: [],
@@ -135,7 +137,7 @@ async function handle(state: ServerState, request: IncomingMessage, response: Se
     send(response, { status: 403, headers: { 'content-type': 'text/plain' }, body: 'MissingAuthenticationToken' });
     return;
   }
-  const s3 = decoded.protocol === 'rest-xml' ? s3Target(wire.method, url) : undefined;
+  const s3 = decoded.protocol === 'rest-xml' ? s3Target(wire.method, url, request.url ?? '/') : undefined;
   const operation = s3?.operation ?? decoded.operation;
   const params = s3 ? { ...decoded.params, Bucket: s3.bucket, ...(s3.key ? { Key: s3.key } : {}) } : decoded.params;
   const recorded: RecordedRequest = {
@@ -259,8 +261,10 @@ interface S3Target {
   readonly key?: string;
 }
 
-function s3Target(method: string, url: URL): S3Target {
-  const [bucket = '', ...keyParts] = url.pathname.replace(/^\//, '').split('/');
+/** `rawUrl` as sent: `new URL` would resolve the `..` segments real S3 keeps as part of a key. */
+function s3Target(method: string, url: URL, rawUrl: string): S3Target {
+  const rawPath = rawUrl.split('?')[0] ?? '/';
+  const [bucket = '', ...keyParts] = rawPath.replace(/^\//, '').split('/');
   const key = keyParts.map(decodeURIComponent).join('/');
   if (!key) return { operation: url.searchParams.get('list-type') === '2' ? 'ListObjectsV2' : 'ListObjects', bucket };
   return { operation: method === 'HEAD' ? 'HeadObject' : 'GetObject', bucket: decodeURIComponent(bucket), key };
@@ -303,7 +307,8 @@ async function serveS3(
   _headers: Record<string, string | undefined>,
 ): Promise<Reply> {
   const requestId = randomUUID();
-  const root = state.buckets[target.bucket];
+  const root = state.buckets[target.bucket] ?? (state.objects[target.bucket] ? '/nonexistent-fake-bucket-folder' : undefined);
+  const memory = state.objects[target.bucket] ?? {};
   const xml = { 'content-type': 'application/xml', 'x-amz-request-id': requestId };
   if (!root) {
     return {
@@ -313,17 +318,22 @@ async function serveS3(
     };
   }
   if (target.operation === 'ListObjectsV2' || target.operation === 'ListObjects') {
-    const body = await listObjectsV2Xml(target.bucket, root, {
-      ...(query.prefix !== undefined ? { prefix: query.prefix } : {}),
-      ...(query.delimiter ? { delimiter: query.delimiter } : {}),
-      ...(query['continuation-token'] ? { continuationToken: query['continuation-token'] } : {}),
-      ...(query['start-after'] ? { startAfter: query['start-after'] } : {}),
-      ...(query['max-keys'] ? { maxKeys: Number(query['max-keys']) } : {}),
-      encodeKeys: query['encoding-type'] === 'url',
-    });
+    const body = await listObjectsV2Xml(
+      target.bucket,
+      root,
+      {
+        ...(query.prefix !== undefined ? { prefix: query.prefix } : {}),
+        ...(query.delimiter ? { delimiter: query.delimiter } : {}),
+        ...(query['continuation-token'] ? { continuationToken: query['continuation-token'] } : {}),
+        ...(query['start-after'] ? { startAfter: query['start-after'] } : {}),
+        ...(query['max-keys'] ? { maxKeys: Number(query['max-keys']) } : {}),
+        encodeKeys: query['encoding-type'] === 'url',
+      },
+      memory,
+    );
     return { status: 200, headers: xml, body };
   }
-  const info = await objectInfo(root, target.key as string);
+  const info = await objectInfo(root, target.key as string, memory);
   if (!info) {
     return {
       status: 404,

@@ -101,6 +101,11 @@ export interface FakeAwsOptions {
   readonly sampleDir?: string;
   /** Buckets served by S3: name → local folder. Default: org-trail → <sampleDir>/cloudtrail when it exists. */
   readonly buckets?: Record<string, string>;
+  /**
+   * Objects served besides the bucket folders (bucket → key → body): keys no file can have, such as
+   * one with `..` segments, which real S3 stores as any other key.
+   */
+  readonly objects?: Record<string, Record<string, string | Uint8Array>>;
   /** Account for requests signed with keys that name none (default: the sample's management account). */
   readonly defaultAccount?: string;
 }

@@ -52,14 +52,21 @@ export function createDestinations(ctx: Pick<RunContext, 'config' | 'layout'>, o
         destinations.push(webhookDestination(config));
         break;
       case 'sns':
-        destinations.push(snsDestination(config, snsClient(ctx.config, regionOfArn(config.topic_arn), options.awsCredentials)));
+        destinations.push(
+          snsDestination(config, snsClient(ctx.config, regionOfArn(config.topic_arn), options.awsCredentials, config.timeout_ms)),
+        );
         break;
       case 'cloudwatch':
         metricSinks.push(
           cloudWatchSink(
             config.name ?? 'cloudwatch',
             ctx.config.alerts.namespace,
-            cloudWatchClient(ctx.config, config.region ?? ctx.config.regions[0] ?? 'us-east-1', options.awsCredentials),
+            cloudWatchClient(
+              ctx.config,
+              config.region ?? ctx.config.regions[0] ?? 'us-east-1',
+              options.awsCredentials,
+              config.timeout_ms,
+            ),
             options.wallClock,
           ),
         );

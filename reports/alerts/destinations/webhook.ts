@@ -1,47 +1,108 @@
 /**
  * Generic JSON webhooks and Slack-compatible incoming webhooks. The URL is a secret (the path is
- * the credential), so it comes from the environment variable the config names and never appears
- * in a message, an error or a log line. Transient failures (network, timeouts, 408/429/5xx) are
- * retried with exponential backoff; any other 4xx fails at once and is reported, not retried.
+ * the credential), so it comes from the environment variable the config names and is never shown
+ * but redacted (lib/text/redact-url.ts). With `secret_env`, each request carries an HMAC-SHA256
+ * signature (webhook-signature.ts). Only a 2xx counts as delivered (http-post.ts: redirects are
+ * held, except one 307/308 to the same origin). Transient failures (network, timeouts,
+ * 408/425/429/5xx) are retried with exponential backoff; any other 4xx fails at once.
  */
 import type { AlertDestinationConfig } from '../../../lib/config/schema.js';
-import { redact } from '../../../lib/log.js';
 import { DeliveryError } from '../errors.js';
 import type { Notification } from '../types.js';
 import { type Destination, headline, publicPayload } from './destination.js';
+import { type PostOutcome, postOnce } from './http-post.js';
 import { routingFilter } from './routing.js';
+import { signatureHeaders } from './webhook-signature.js';
 
 type WebhookConfig = Extract<AlertDestinationConfig, { type: 'webhook' | 'slack' }>;
 
-const RETRYABLE_STATUS = new Set([408, 425, 429]);
 const MAX_DELAY_MS = 30_000;
 
 export interface WebhookOptions {
   readonly env?: NodeJS.ProcessEnv;
   readonly sleep?: (ms: number) => Promise<void>;
+  /** The wall clock signatures are stamped with (never the pinned `now`: receivers check it). */
+  readonly clock?: () => Date;
+}
+
+/** Where and how to post: the URL without its userinfo, which becomes Basic authentication. */
+interface Target {
+  readonly url: URL;
+  readonly headers: Readonly<Record<string, string>>;
 }
 
 export function webhookDestination(config: WebhookConfig, options: WebhookOptions = {}): Destination {
   const env = options.env ?? process.env;
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((done) => setTimeout(done, ms)));
+  const clock = options.clock ?? (() => new Date());
   const name = config.name ?? config.type;
   return {
     name,
     type: config.type,
     accepts: routingFilter(config),
     async send(notification) {
-      const url = env[config.url_env];
-      if (!url) {
-        // Not permanent: once the variable is set, the next run delivers what waited in the outbox.
-        throw new DeliveryError(`destination ${name}: environment variable ${config.url_env} is not set`, false, {
-          context: { destination: name },
-          hint: `export ${config.url_env}=<the webhook URL> before running meshwatch`,
-        });
-      }
+      const target = resolveTarget(name, config.url_env, env[config.url_env]);
+      const secret = config.secret_env === undefined ? undefined : requireSecret(name, config.secret_env, env[config.secret_env]);
       const body = JSON.stringify(config.type === 'slack' ? slackBody(notification) : publicPayload(notification));
-      await postWithRetries(url, body, notification.id, { name, config, sleep });
+      const headersFor = () => ({
+        'content-type': 'application/json',
+        'idempotency-key': notification.id,
+        ...target.headers,
+        // Signed per attempt: a retry carries a fresh timestamp, inside the receiver's replay window.
+        ...(secret === undefined ? {} : signatureHeaders(secret, body, clock())),
+      });
+      await postWithRetries({ url: target.url, body, headersFor, idempotencyKey: notification.id }, { name, config, sleep });
     },
   };
+}
+
+function resolveTarget(name: string, variable: string, value: string | undefined): Target {
+  // Not permanent: once the variable is right, the next run delivers what waited in the outbox.
+  if (!value) {
+    throw new DeliveryError(`destination ${name}: environment variable ${variable} is not set`, false, {
+      context: { destination: name },
+      hint: `export ${variable}=<the webhook URL> before running meshwatch`,
+    });
+  }
+  const url = URL.canParse(value) ? new URL(value) : undefined;
+  if (url?.protocol !== 'https:' && url?.protocol !== 'http:') {
+    throw new DeliveryError(`destination ${name}: environment variable ${variable} does not hold an http(s) URL`, false, {
+      context: { destination: name },
+      hint: `set ${variable} to the full webhook URL, starting with https://`,
+    });
+  }
+  if (!url.username && !url.password) return { url, headers: {} };
+  // fetch refuses URLs with credentials (and prints them in its error); userinfo means Basic auth.
+  const credentials = `${decodeUserinfo(url.username)}:${decodeUserinfo(url.password)}`;
+  const bare = new URL(url.href);
+  bare.username = '';
+  bare.password = '';
+  return { url: bare, headers: { authorization: `Basic ${Buffer.from(credentials).toString('base64')}` } };
+}
+
+/** Percent-decoded, or as written when it is not valid percent-encoding (never an exception that could quote it). */
+function decodeUserinfo(part: string): string {
+  try {
+    return decodeURIComponent(part);
+  } catch {
+    return part;
+  }
+}
+
+function requireSecret(name: string, variable: string, value: string | undefined): string {
+  // Sending unsigned would teach receivers to accept unsigned alerts: wait for the secret instead.
+  if (value) return value;
+  throw new DeliveryError(`destination ${name}: environment variable ${variable} (the signing secret) is not set`, false, {
+    context: { destination: name },
+    hint: `export ${variable}=<the shared secret> before running meshwatch, or remove secret_env`,
+  });
+}
+
+interface PostPlan {
+  readonly url: URL;
+  readonly body: string;
+  readonly headersFor: () => Record<string, string>;
+  readonly idempotencyKey: string;
 }
 
 interface PostContext {
@@ -50,56 +111,33 @@ interface PostContext {
   readonly sleep: (ms: number) => Promise<void>;
 }
 
-async function postWithRetries(url: string, body: string, idempotencyKey: string, context: PostContext): Promise<void> {
+async function postWithRetries(plan: PostPlan, context: PostContext): Promise<void> {
   const { name, config, sleep } = context;
-  let lastProblem = '';
+  let last: Exclude<PostOutcome, { kind: 'delivered' }> | undefined;
   for (let attempt = 1; attempt <= config.max_attempts; attempt += 1) {
-    const outcome = await postOnce(url, body, idempotencyKey, config.timeout_ms);
-    if (outcome.ok) return;
-    lastProblem = outcome.problem;
-    if (!outcome.retryable) {
-      throw new DeliveryError(`destination ${name} rejected notification ${idempotencyKey}: ${lastProblem}`, true, {
-        context: { destination: name, attempts: attempt },
+    const outcome = await postOnce({ url: plan.url, headers: plan.headersFor(), body: plan.body, timeoutMs: config.timeout_ms });
+    if (outcome.kind === 'delivered') return;
+    last = outcome;
+    const failed = { destination: name, attempts: attempt, ...(outcome.status === undefined ? {} : { status: outcome.status }) };
+    if (outcome.kind === 'reject') {
+      throw new DeliveryError(`destination ${name} rejected notification ${plan.idempotencyKey}: ${outcome.problem}`, true, {
+        context: failed,
         hint: 'a 4xx means the request is wrong for this receiver (URL revoked, payload refused); fix the destination config',
+      });
+    }
+    if (outcome.kind === 'hold') {
+      throw new DeliveryError(`destination ${name} did not take notification ${plan.idempotencyKey}: ${outcome.problem}`, false, {
+        context: failed,
+        hint: 'it stays in the outbox and is sent again on the next run',
       });
     }
     if (attempt < config.max_attempts)
       await sleep(Math.min(config.retry_base_ms * 2 ** (attempt - 1), outcome.retryAfterMs ?? MAX_DELAY_MS, MAX_DELAY_MS));
   }
-  throw new DeliveryError(`destination ${name} failed after ${config.max_attempts} attempts: ${lastProblem}`, false, {
-    context: { destination: name, attempts: config.max_attempts },
+  throw new DeliveryError(`destination ${name} failed after ${config.max_attempts} attempts: ${last?.problem ?? ''}`, false, {
+    context: { destination: name, attempts: config.max_attempts, ...(last?.status === undefined ? {} : { status: last.status }) },
     hint: 'the notification stays in the outbox and is sent again on the next run',
   });
-}
-
-type PostOutcome = { ok: true } | { ok: false; retryable: boolean; problem: string; retryAfterMs?: number };
-
-async function postOnce(url: string, body: string, idempotencyKey: string, timeoutMs: number): Promise<PostOutcome> {
-  let response: Response;
-  try {
-    response = await fetch(url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'idempotency-key': idempotencyKey },
-      body,
-      signal: AbortSignal.timeout(timeoutMs),
-    });
-  } catch (error) {
-    // Only the error's own message, redacted: a cause chain could carry the URL.
-    const cause = (error as Error & { cause?: Error }).cause;
-    return { ok: false, retryable: true, problem: redact(`${(error as Error).message}${cause ? ` (${cause.message})` : ''}`) };
-  }
-  // Drain the body so the connection is released; receivers' error text is short and useful.
-  const text = redact((await response.text().catch(() => '')).slice(0, 200));
-  if (response.ok) return { ok: true };
-  const problem = `HTTP ${response.status}${text ? ` ${text}` : ''}`;
-  const retryable = response.status >= 500 || RETRYABLE_STATUS.has(response.status);
-  const retryAfter = Number(response.headers.get('retry-after'));
-  return {
-    ok: false,
-    retryable,
-    problem,
-    ...(Number.isFinite(retryAfter) && retryAfter > 0 ? { retryAfterMs: retryAfter * 1000 } : {}),
-  };
 }
 
 /** Slack incoming-webhook body: `text` for notifications and clients without blocks, blocks for the rest. */

@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
@@ -92,6 +92,38 @@ describe('push and pull', () => {
     // Assess
     expect(report.remove).toEqual(['cloudtrail/event_date=2026-10-01/account_id=311111111111/part-0.parquet']);
     expect(await store.get('cloudtrail/event_date=2026-10-01/account_id=311111111111/part-0.parquet')).toBeUndefined();
+  });
+
+  it('refuses manifest keys that would land outside the lake, reports them with the reason, and pulls the rest', async () => {
+    // Prepare: a store that holds any key, as S3 does; its manifest names two keys that climb out.
+    const objects = new Map<string, Uint8Array>();
+    const text = (value: string) => new TextEncoder().encode(value);
+    const memory: ObjectStore = {
+      location: 'memory://lake',
+      get: async (key) => objects.get(key),
+      put: async (key, body) => {
+        objects.set(key, body);
+      },
+      remove: async (keys) => {
+        for (const key of keys) objects.delete(key);
+      },
+    };
+    const keys = ['reports/2026-10-31/manifest.json', '../../outside/pwned', join(root, 'absolute-pwned')];
+    for (const key of keys) objects.set(key, text(`body of ${key}`));
+    objects.set(SYNC_MANIFEST_KEY, text(JSON.stringify(Object.fromEntries(keys.map((key) => [key, 'h'])))));
+    const target = join(root, 'task', 'lake');
+
+    // Act
+    const report = await pull(memory, target);
+
+    // Assess
+    expect(report.copy).toEqual(['reports/2026-10-31/manifest.json']);
+    expect(report.refused).toEqual([
+      { key: '../../outside/pwned', reason: 'the key has a ".." segment' },
+      { key: keys[2], reason: 'the key is an absolute path' },
+    ]);
+    expect(await readFile(join(target, 'reports', '2026-10-31', 'manifest.json'), 'utf8')).toBe(`body of ${keys[0]}`);
+    expect(await readdir(root)).toEqual(expect.not.arrayContaining(['outside', 'absolute-pwned']));
   });
 
   it('pulls nothing into a lake that is already up to date', async () => {

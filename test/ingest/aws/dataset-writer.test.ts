@@ -1,4 +1,5 @@
-import { readFile, rm } from 'node:fs/promises';
+import { readdir, readFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { apiDatasetSpecs } from '../../../ingest/aws/all-datasets.js';
 import { defineDataset, renderDatasetDocs } from '../../../ingest/aws/dataset-spec.js';
@@ -7,6 +8,7 @@ import { DATASET_DOCS_PATH } from '../../../ingest/aws/write-dataset-docs.js';
 import { listFiles } from '../../../lib/lake/atomic.js';
 import { openDatabase } from '../../../lib/lake/duckdb.js';
 import { type LakeLayout, lakeLayout } from '../../../lib/lake/layout.js';
+import { UnsafePathError } from '../../../lib/lake/safe-path.js';
 import { datasetScanSql, listDatasets } from '../../../lib/lake/views.js';
 import { makeTempDir } from '../../fake-aws/fixtures.js';
 
@@ -134,6 +136,37 @@ describe('writeDataset', () => {
 
   it('rejects a row without a partition value, naming the key', async () => {
     await expect(writeDataset(layout, snapshotSpec, [{ name: 'x', snapshot_date: '2026-10-31' }])).rejects.toThrow(/account_id/);
+  });
+
+  it.each([
+    ['../../../../outside', 'separator'],
+    ['..', 'parent-segment'],
+    ['a\u0000b', 'control-character'],
+  ])('refuses the partition value %j from data (%s) and writes nothing outside the lake', async (value, reason) => {
+    // Prepare: the lake one level down, so a partition four levels up from the dataset would land in `root`.
+    const nestedLayout = lakeLayout(join(root, 'lake'));
+    const row = { name: 'x', snapshot_date: '2026-10-31', account_id: value };
+
+    // Act
+    const outcome = await writeDataset(nestedLayout, snapshotSpec, [row]).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    const cover = await writeDataset(nestedLayout, snapshotSpec, [], {
+      cover: [{ snapshot_date: '2026-10-31', account_id: value }],
+    }).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+
+    // Assess
+    for (const error of [outcome, cover]) {
+      expect(error).toBeInstanceOf(UnsafePathError);
+      expect((error as UnsafePathError).reason).toBe(reason);
+      expect((error as UnsafePathError).message).toContain('account_id=');
+    }
+    expect(await listFiles(root)).toEqual([]);
+    expect(await readdir(root)).not.toContain('outside');
   });
 });
 

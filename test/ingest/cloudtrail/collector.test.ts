@@ -36,7 +36,7 @@ describe('the cloudtrail collector on a local trail', () => {
       Records: [
         record({ eventID: 'e-1', errorCode: 'AccessDenied' }),
         record({ eventID: 'e-2', eventTime: '2026-09-30T23:59:58Z' }),
-        record({ eventID: undefined, eventName: 'NoId' }),
+        record({ eventID: 'e-3', eventTime: undefined, eventName: 'NoTime' }),
       ],
     });
     await writeObject(trail, redelivery, {
@@ -81,6 +81,8 @@ describe('the cloudtrail collector on a local trail', () => {
     expect(quarantine.map((entry) => [entry.key, entry.reason]).sort()).toEqual(
       [
         [first, 'record_missing_fields'],
+        // The updated re-delivery of e-1 is kept; the first copy differs from it, so it is kept here.
+        [first, 'conflicting_duplicate'],
         [truncated, 'truncated_gzip'],
         [notJson, 'not_json'],
         [noRecords, 'no_records'],
@@ -92,7 +94,7 @@ describe('the cloudtrail collector on a local trail', () => {
     );
     expect(
       JSON.parse((quarantine.find((entry) => entry.reason === 'record_missing_fields') as { record: string }).record).eventName,
-    ).toBe('NoId');
+    ).toBe('NoTime');
 
     const objects = await readDataset(
       ctx.layout.root,

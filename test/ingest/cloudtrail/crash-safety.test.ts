@@ -111,7 +111,7 @@ describe('cloudtrail collect under kill -9', () => {
       seed: 11,
     });
     await writeObject(trail, logKey('311111111111', 'us-east-1', '20261002T2330Z', 'REDELIVERYREDEL1'), {
-      Records: [record({ eventID: 'dup-1' }), record({ eventID: undefined })],
+      Records: [record({ eventID: 'dup-1' }), record({ eventID: 'no-time', eventTime: undefined })],
     });
     await writeObject(trail, logKey('311111111111', 'us-east-1', '20261003T0130Z', 'REDELIVERYREDEL2'), {
       Records: [record({ eventID: 'dup-1', addendum: { reason: 'UPDATED_DATA' } })],

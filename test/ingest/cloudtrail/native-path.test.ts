@@ -176,11 +176,15 @@ describe('the native CloudTrail path', () => {
           userIdentity: 'text',
         }),
         record({ eventID: 'c-5', requestParameters: null, responseElements: { nested: { a: [true, false, null] } } }),
+        // No usable eventID: keyed by content (event-key.ts) in SQL as in JS.
+        record({ eventID: undefined }),
+        record({ eventID: '' }),
+        record({ eventID: ' \t ', eventName: 'Blank' }),
       ],
       // Records SQL cannot decide: they take the JS path, the object's other records stay native.
       [key('05', 'ODDRECORDS')]: [
         record({ eventID: 'o-1' }),
-        record({ eventID: undefined }),
+        record({ eventID: 'o-2', eventTime: undefined }),
         record({ eventID: 'o-3', eventTime: '20261001T100500Z' }),
         record({ eventID: 'o-4', eventTime: 1790000000 }),
         record({ eventID: 'o-5', eventTime: 'yesterday' }),
@@ -225,9 +229,12 @@ describe('the native CloudTrail path', () => {
     expect(native.quarantine).toEqual(js.quarantine);
     expect(native.hashes).toEqual(js.hashes);
     expect(native.hashes.filter((hash) => hash !== null).length).toBeGreaterThanOrEqual(6);
-    const { objectsNative, ...counts } = native.summary;
-    const { objectsNative: none, ...jsCounts } = js.summary;
+    // Each run has its own lake, so only the quarantine folder's place within it is compared.
+    const { objectsNative, quarantineDir, ...counts } = native.summary;
+    const { objectsNative: none, quarantineDir: jsQuarantineDir, ...jsCounts } = js.summary;
     expect(counts).toEqual(jsCounts);
+    expect(quarantineDir.endsWith('/lake/_quarantine/cloudtrail')).toBe(true);
+    expect(jsQuarantineDir.endsWith('/lake/_quarantine/cloudtrail')).toBe(true);
     expect(counts.records).toBe(counts.written + counts.quarantinedRecords + counts.duplicates);
     // ... while DuckDB read the clean object, the one with odd records and no other natively.
     expect(objectsNative).toBe(2);

@@ -89,8 +89,11 @@ describe('normaliseRecord', () => {
     expect(orphan.account_id).toBe('unknown');
   });
 
-  it('returns a problem for a record without eventID or eventTime, or with an unreadable time', () => {
-    const missing = normaliseRecord(record({ eventID: undefined }), origin);
+  it('returns a problem for a record without eventTime, or with an unreadable time; no usable eventID is no problem', () => {
+    // No eventID, or an empty or blank one: a row whose key SQL derives from its content (event-key.ts).
+    for (const eventID of [undefined, null, '', '  \t'])
+      expect(asObject(normaliseRecord(record({ eventID }), origin)).event_id).toBeNull();
+    const missing = normaliseRecord(record({ eventTime: undefined }), origin);
     expect(isRecordProblem(missing) && missing.reason).toBe('record_missing_fields');
     const noTime = normaliseRecord(record({ eventTime: null }), origin);
     expect(isRecordProblem(noTime) && noTime.detail).toContain('eventTime');

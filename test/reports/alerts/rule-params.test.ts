@@ -77,7 +77,7 @@ describe('alerts config section', () => {
         retry_base_ms: 500,
         timeout_ms: 10_000,
       },
-      { type: 'cloudwatch', min_severity: 'low' },
+      { type: 'cloudwatch', min_severity: 'low', timeout_ms: 10_000 },
     ]);
     expect(config.alerts.renotify_after_hours).toBe(24);
   });
