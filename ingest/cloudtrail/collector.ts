@@ -35,7 +35,7 @@ export async function collectCloudtrail(ctx: RunContext, options: CollectOptions
   const notes: string[] = [];
   const problems: StageProblem[] = [];
   const { quarantineDir } = cloudtrailPaths(ctx.layout);
-  const trails = await trailSources(ctx);
+  const trails = await trailSources(ctx, options.signal);
   for (const trail of trails) {
     const summary = await ingestTrail(ctx, trail, listingPlan(options), {
       workers,
@@ -59,7 +59,7 @@ export async function collectCloudtrail(ctx: RunContext, options: CollectOptions
   return { stage: 'cloudtrail', outputs: await datasetRowCounts(ctx), notes, warnings, problems, scopes };
 }
 
-async function trailSources(ctx: RunContext): Promise<TrailSource[]> {
+async function trailSources(ctx: RunContext, signal: AbortSignal | undefined): Promise<TrailSource[]> {
   const source = ctx.config.sources.cloudtrail;
   const sources: TrailSource[] = [];
   if (source?.path) {
@@ -74,15 +74,17 @@ async function trailSources(ctx: RunContext): Promise<TrailSource[]> {
       import('./public-keys-api.js'),
       import('./s3-source.js'),
     ]);
-    const access = await createAwsAccess(ctx.config);
+    // The source deadline stops the bucket's requests (network.source_deadline_seconds).
+    const access = await createAwsAccess(ctx.config, signal ? { signal } : {});
     // The org-trail bucket lives in the log-archive account (else the management account).
     const bucketAccount =
       accountsOfKind(ctx.config, 'log-archive')[0]?.id ?? accountsOfKind(ctx.config, 'management')[0]?.id ?? '000000000000';
     const region = ctx.config.regions[0] ?? 'us-east-1';
-    const client = new S3Client(access.s3ClientConfig(bucketAccount, region));
+    const client = access.withDeadline(new S3Client(access.s3ClientConfig(bucketAccount, region)));
     sources.push(
       s3TrailSource(client, parseS3Url(source.s3), {
-        listPublicKeys: () => listPublicKeysFor(access, bucketAccount, ctx.config.regions),
+        listPublicKeys: () => listPublicKeysFor(access, bucketAccount, ctx.config.regions, ctx.config.network.max_pages),
+        maxPages: ctx.config.network.max_pages,
       }),
     );
   }

@@ -155,12 +155,66 @@ async function handle(state: ServerState, request: IncomingMessage, response: Se
   const fault = state.faults.take(operation, decoded.account);
   if (fault?.kind === 'slow') await new Promise((resolve) => setTimeout(resolve, fault.delayMs ?? 1000));
   if (fault) recorded.fault = fault.kind;
+  // The request was read; no status, no header, no byte follows (close() cuts the connection).
+  if (fault?.kind === 'no-answer') return;
+  if (fault?.kind === 'repeat-token') {
+    const firstPage = withoutPagingToken(params);
+    const reply = await serve(state, { ...decoded, operation, params: firstPage }, s3, headers, recorded);
+    recorded.status = reply.status;
+    send(response, withRepeatedToken(reply, decoded.service));
+    return;
+  }
+  if (fault?.kind === 'truncated-body') {
+    const reply = await serve(state, { ...decoded, operation, params }, s3, headers, recorded);
+    recorded.status = reply.status;
+    await sendTruncated(response, reply);
+    return;
+  }
   const reply =
     fault && fault.kind !== 'slow'
       ? faultReply(decoded, fault)
       : await serve(state, { ...decoded, operation, params }, s3, headers, recorded);
   recorded.status = reply.status;
   send(response, reply);
+}
+
+/** The token an endless listing answers with (repeat-token). */
+export const REPEATED_TOKEN = 'fake-aws-repeated-token';
+
+const PAGING_PARAMS = ['NextToken', 'NextPageToken', 'continuation-token'];
+
+function withoutPagingToken(params: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(params).filter(([name]) => !PAGING_PARAMS.includes(name)));
+}
+
+/** The reply with its paging token replaced by REPEATED_TOKEN: JSON NextToken/NextPageToken, S3 NextContinuationToken. */
+function withRepeatedToken(reply: Reply, service: string): Reply {
+  if (typeof reply.body !== 'string' || reply.status !== 200) return reply;
+  if (service === 's3') {
+    const body = reply.body
+      .replace(/<IsTruncated>false<\/IsTruncated>/, '<IsTruncated>true</IsTruncated>')
+      .replace(/<NextContinuationToken>[^<]*<\/NextContinuationToken>/, '')
+      .replace('</ListBucketResult>', `<NextContinuationToken>${REPEATED_TOKEN}</NextContinuationToken></ListBucketResult>`);
+    return { ...reply, body };
+  }
+  const tokenKey = service === 'cost-explorer' ? 'NextPageToken' : 'NextToken';
+  return { ...reply, body: JSON.stringify({ ...JSON.parse(reply.body), [tokenKey]: REPEATED_TOKEN }) };
+}
+
+/**
+ * Announces the whole body and sends its first half — then nothing more: the connection stays
+ * open (close() cuts it), as when a proxy or the network stalls mid-response.
+ */
+async function sendTruncated(response: ServerResponse, reply: Reply): Promise<void> {
+  const body = typeof reply.body === 'string' ? Buffer.from(reply.body) : await bufferOf(reply.body);
+  response.writeHead(reply.status, { ...reply.headers, 'content-length': String(body.length) });
+  response.write(body.subarray(0, Math.floor(body.length / 2)));
+}
+
+async function bufferOf(stream: NodeJS.ReadableStream): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(Buffer.from(chunk as Buffer));
+  return Buffer.concat(chunks);
 }
 
 function send(response: ServerResponse, reply: Reply): void {
