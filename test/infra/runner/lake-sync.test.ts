@@ -138,7 +138,13 @@ describe('runWithLake', () => {
     expect(code).toBe(0);
     expect(await readFile(join(taskDisk, 'meshwatch.duckdb'), 'utf8')).toBe('database-v1');
     expect(await readFile(join(siteBucket, 'index.html'), 'utf8')).toBe('<h1>meshwatch</h1>');
-    expect(lines[0]).toMatch(/3 copied, 0 removed, 0 unchanged$/);
-    expect(lines[1]).toMatch(/0 copied, 0 removed, 3 unchanged$/);
+    expect(lines).toEqual([
+      expect.stringMatching(/^lake lease taken until /),
+      expect.stringMatching(/3 copied, 0 removed, 0 unchanged$/),
+      expect.stringMatching(/0 copied, 0 removed, 3 unchanged$/),
+      expect.stringMatching(/^dashboards .*: 1 copied/),
+      'lake lease released',
+    ]);
+    expect(await readFile(join(bucket, '_sync', 'manifest.json'), 'utf8')).not.toContain('lease');
   });
 });
