@@ -369,7 +369,14 @@ describe('DashboardsHostingStack', () => {
   });
 
   it('lets only CloudFront (through OAC) read the site bucket', () => {
-    const policies = resources(hosting(), 'AWS::S3::BucketPolicy').flatMap(([, policy]) => statementsOf(policy.PolicyDocument));
+    const siteBucketId = Object.entries(hosting().findResources('AWS::S3::Bucket')).find(
+      ([, bucket]) =>
+        (bucket as { Properties: { BucketName?: string } }).Properties.BucketName ===
+        synthesized.infra.dashboards.site_bucket_name,
+    )?.[0];
+    const policies = resources(hosting(), 'AWS::S3::BucketPolicy')
+      .filter(([, policy]) => JSON.stringify(policy.Bucket) === JSON.stringify({ Ref: siteBucketId }))
+      .flatMap(([, policy]) => statementsOf(policy.PolicyDocument));
     const allows = policies.filter((statement) => statement.Effect === 'Allow');
     expect(allows.length).toBeGreaterThan(0);
     for (const statement of allows) expect(statement.Principal).toEqual({ Service: 'cloudfront.amazonaws.com' });
