@@ -100,15 +100,15 @@ describe('buckets in every stack', () => {
       const rule = (bucket.properties.BucketEncryption as { ServerSideEncryptionConfiguration: Record<string, unknown>[] })
         .ServerSideEncryptionConfiguration[0] as { ServerSideEncryptionByDefault: Record<string, unknown> };
       const isLogBucket = destinations.some((reference) => isReferredToAs(bucket, reference));
-      return { bucket: `${bucket.stack}/${bucket.id}`, isLogBucket, ...rule.ServerSideEncryptionByDefault };
+      return { bucket: `${bucket.stack}/${bucket.id}`, isLogBucket, sse: rule.ServerSideEncryptionByDefault };
     });
 
     // Assess: lake, Athena results, dashboards site; the pipeline's and the dashboards' log buckets
     expect(encryption.filter((bucket) => !bucket.isLogBucket)).toHaveLength(3);
     expect(encryption.filter((bucket) => bucket.isLogBucket)).toHaveLength(2);
     for (const bucket of encryption) {
-      if (bucket.isLogBucket) expect(bucket.SSEAlgorithm, bucket.bucket).toBe('AES256');
-      else expect(bucket, bucket.bucket).toMatchObject({ SSEAlgorithm: 'aws:kms', KMSMasterKeyID: expect.anything() });
+      if (bucket.isLogBucket) expect(bucket.sse.SSEAlgorithm, bucket.bucket).toBe('AES256');
+      else expect(bucket.sse, bucket.bucket).toMatchObject({ SSEAlgorithm: 'aws:kms', KMSMasterKeyID: expect.anything() });
     }
   });
 
