@@ -53,7 +53,7 @@ export const NAG_SUPPRESSIONS = {
     where: 'runner task role: `<lake bucket>/*`',
     reason:
       'The runner syncs the whole lake (datasets, marts, the DuckDB file, the sync manifest and the lake lease): ' +
-      'every object in the lake bucket is one it writes. Get, put and delete object only; the bucket is meshwatch’s own.',
+      'every object in the lake bucket is one it writes. Get, put and delete object only; the bucket belongs to meshwatch alone.',
   },
   runnerOrgTrailObjects: {
     rule: 'AwsSolutions-IAM5',
@@ -88,7 +88,7 @@ export const NAG_SUPPRESSIONS = {
     rule: 'AwsSolutions-IAM5',
     where: 'Athena reader policy: each table folder `<lake>/<folder>/*`, `<results>/results/*`, `table/<database>/*`',
     reason:
-      'Athena reads every object under a table’s folder and writes query results under names it generates. The ' +
+      'Athena reads every object under the folder of a table and writes query results under names it generates. The ' +
       'grants are limited to the table folders (not the DuckDB file, the manifest or the lease), the results ' +
       'prefix, and the tables of the meshwatch database.',
   },
@@ -117,7 +117,7 @@ export const NAG_SUPPRESSIONS = {
     rule: 'AwsSolutions-CFR1',
     where: 'dashboards distribution',
     reason:
-      'Viewers are the organisation’s own staff wherever they work; every request must carry a valid Cognito ' +
+      'Viewers are staff of the organisation, wherever they work; every request must carry a valid Cognito ' +
       'sign-in, checked at the edge, instead.',
   },
   distributionWaf: {
@@ -160,4 +160,10 @@ export function nagArnOf(construct: IConstruct): string {
   const resource = construct.node.defaultChild as CfnElement;
   const stack = Stack.of(resource);
   return `<${stack.resolve(stack.getLogicalId(resource)) as string}.Arn>`;
+}
+
+/** The README "Security" table of the accepted findings, generated from NAG_SUPPRESSIONS. */
+export function nagSuppressionTable(): string {
+  const rows = Object.values(NAG_SUPPRESSIONS).map(({ rule, where, reason }) => `| ${rule} | ${where} | ${reason} |`);
+  return ['| rule | where | why it stays |', '| --- | --- | --- |', ...rows].join('\n');
 }
