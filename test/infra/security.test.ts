@@ -58,6 +58,26 @@ describe('IAM policies in every synthesised template', () => {
     expect(offending).toEqual([]);
   });
 
+  it('grants no wildcard action at all (no CDK grant* shorthands such as s3:GetObject*), but the KMS key default', () => {
+    // Act
+    const wildcards = stacks.flatMap(({ id, account, json }) =>
+      policyStatements(json)
+        .filter(({ type, statement }) => {
+          if (statement.Effect !== 'Allow') return false;
+          const actions = asList(statement.Action);
+          const keyDefault =
+            type === 'AWS::KMS::Key' &&
+            actions.every((action) => action === 'kms:*') &&
+            JSON.stringify(statement.Principal).includes(`:iam::${account}:root`);
+          return !keyDefault && actions.some((action) => action.includes('*'));
+        })
+        .map((found) => `${id}/${found.logicalId}: ${JSON.stringify(found.statement.Action)}`),
+    );
+
+    // Assess
+    expect(wildcards).toEqual([]);
+  });
+
   it('flags a policy that does grant "*" on "*" (the check can fail)', () => {
     // Prepare
     const stack = new Stack(undefined, 'Bad', { env: { account: '123456789012', region: 'us-east-1' } });
