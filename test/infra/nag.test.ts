@@ -57,7 +57,7 @@ beforeAll(async () => {
     checked = app;
   });
   findings = nagFindings(checked as App);
-});
+}, 300_000); // every stack synthesised with every check, on a shared 2-core machine
 
 describe('cdk-nag AwsSolutions over every stack', () => {
   it('reports nothing that is neither fixed nor accepted with a reason', () => {
