@@ -59,7 +59,7 @@ export const NAG_SUPPRESSIONS = {
     rule: 'AwsSolutions-IAM5',
     where: 'runner task role: `<org trail bucket>/<prefix>AWSLogs/*`',
     reason:
-      'CloudTrail names its log objects itself (AWSLogs/<org>/<account>/CloudTrail/<region>/<date>/...); the grant ' +
+      'CloudTrail names its log objects itself (`AWSLogs/<org>/<account>/CloudTrail/<region>/<date>/...`); the grant ' +
       'is s3:GetObject under the trail prefix only, and listing is limited to the same prefix by condition.',
   },
   runnerSiteObjects: {
@@ -132,8 +132,8 @@ export const NAG_SUPPRESSIONS = {
     rule: 'AwsSolutions-CFR4',
     where: 'dashboards distribution, only without `dashboards.custom_domain`',
     reason:
-      'On the default *.cloudfront.net certificate CloudFront fixes the viewer security policy at TLSv1; it cannot ' +
-      'be raised. With dashboards.custom_domain the distribution uses TLSv1.2_2021 and this suppression is not applied.',
+      'On the default `*.cloudfront.net` certificate CloudFront fixes the viewer security policy at TLSv1; it cannot ' +
+      'be raised. With `dashboards.custom_domain` the distribution uses TLSv1.2_2021 and this suppression is not applied.',
   },
 } as const satisfies Record<string, NagRationale>;
 
