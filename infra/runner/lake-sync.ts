@@ -8,17 +8,24 @@
  * never written (issue 24).
  */
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, relative, sep } from 'node:path';
 import { listFiles, pathExists } from '../../lib/lake/atomic.js';
 import { dirMode, fileMode } from '../../lib/lake/file-modes.js';
 import { describeReason, printable, resolveUnder, unsafePathReason } from '../../lib/lake/safe-path.js';
 import type { ObjectStore } from './object-store.js';
 
+export { folderObjectStore } from './folder-object-store.js';
+
 export const SYNC_MANIFEST_KEY = '_sync/manifest.json';
 
-/** Local folders never copied: staging for atomic writes is only meaningful during a run. */
-const LOCAL_ONLY = ['_tmp/'];
+/**
+ * Local paths never copied: staging for atomic writes is only meaningful during a run, `_sync/`
+ * (manifest, lease) belongs to the sync — a stray local copy must never overwrite them — and the
+ * local lake lock (lib/lake/lock.ts) names a process of one task: pulled into another container
+ * it would block that task's meshwatch until someone deleted it.
+ */
+const LOCAL_ONLY = ['_tmp/', '_sync/', '_state/lake.lock'];
 
 export type SyncManifest = Record<string, string>;
 
@@ -70,14 +77,25 @@ export async function pull(store: ObjectStore, dir: string): Promise<SyncReport>
   return { copy: copied, remove: plan.remove, refused, unchanged: Object.keys(remote).length - plan.copy.length };
 }
 
+export interface PushOptions {
+  /** Called before every write; throws to stop the push (the lake lease does when it was lost). */
+  readonly beforeWrite?: () => void;
+}
+
 /** Copies changed files from `dir` to the store, removes the ones deleted locally, then the manifest. */
-export async function push(store: ObjectStore, dir: string): Promise<SyncReport> {
+export async function push(store: ObjectStore, dir: string, options: PushOptions = {}): Promise<SyncReport> {
+  const beforeWrite = options.beforeWrite ?? (() => undefined);
   const local = await hashFolder(dir);
   const remote = await readManifest(store);
   const plan = planSync(local, remote, { removeExtra: true });
-  for (const key of plan.copy) await store.put(key, await readFile(resolveUnder(dir, key)));
+  for (const key of plan.copy) {
+    beforeWrite();
+    await store.put(key, await readFile(resolveUnder(dir, key)));
+  }
+  beforeWrite();
   if (plan.remove.length > 0) await store.remove(plan.remove);
   // Written last: a push that dies half way leaves the old manifest, and the next push redoes it.
+  beforeWrite();
   await store.put(SYNC_MANIFEST_KEY, new TextEncoder().encode(`${JSON.stringify(local, null, 1)}\n`));
   return { ...plan, refused: [], unchanged: Object.keys(local).length - plan.copy.length };
 }
@@ -98,24 +116,4 @@ export async function hashFolder(dir: string): Promise<SyncManifest> {
 async function readManifest(store: ObjectStore): Promise<SyncManifest> {
   const body = await store.get(SYNC_MANIFEST_KEY);
   return body ? (JSON.parse(new TextDecoder().decode(body)) as SyncManifest) : {};
-}
-
-/** A folder as an object store: for tests, and for a lake kept on a mounted volume. */
-export function folderObjectStore(root: string): ObjectStore {
-  const pathOf = (key: string) => resolveUnder(root, key);
-  return {
-    location: root,
-    async get(key) {
-      // A key no file under the folder can have (`..`) is an object it does not hold.
-      if (unsafePathReason(root, key)) return undefined;
-      return (await pathExists(pathOf(key))) ? new Uint8Array(await readFile(pathOf(key))) : undefined;
-    },
-    async put(key, body) {
-      await mkdir(dirname(pathOf(key)), { recursive: true });
-      await writeFile(pathOf(key), body);
-    },
-    async remove(keys) {
-      for (const key of keys) if (!unsafePathReason(root, key)) await rm(pathOf(key), { force: true });
-    },
-  };
 }

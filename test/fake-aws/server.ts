@@ -22,7 +22,18 @@ import {
 } from '../../ingest/aws/sample-api/wire.js';
 import { FaultBook } from './faults.js';
 import { cloudWatchQueryReply, recordMetricData, snsReply, stsReply } from './query-services.js';
-import { listObjectsV2Xml, type MemoryObjects, objectHeaders, objectInfo, objectStream } from './s3-bucket.js';
+import {
+  decodeAwsChunked,
+  deleteObject,
+  deleteObjectsXml,
+  listObjectsV2Xml,
+  type MemoryObjects,
+  objectHeaders,
+  objectInfo,
+  objectStream,
+  putObject,
+  type WriteAnswer,
+} from './s3-bucket.js';
 import type {
   FakeAws,
   FakeAwsOptions,
@@ -112,12 +123,12 @@ function managementAccountOf(store: SampleApiStore | undefined): string | undefi
   return store?.entries.find((entry) => entry.service === 'organizations')?.account;
 }
 
-/** The request body as text; CloudWatch PutMetricData bodies over 10 KB arrive gzip-compressed. */
-async function readBody(request: IncomingMessage): Promise<string> {
+/** The request body; CloudWatch PutMetricData bodies over 10 KB arrive gzip-compressed. */
+async function readBody(request: IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const chunk of request) chunks.push(chunk as Buffer);
   const body = Buffer.concat(chunks);
-  return (request.headers['content-encoding'] === 'gzip' ? gunzipSync(body) : body).toString('utf8');
+  return request.headers['content-encoding'] === 'gzip' ? gunzipSync(body) : body;
 }
 
 async function handle(state: ServerState, request: IncomingMessage, response: ServerResponse): Promise<void> {
@@ -125,12 +136,13 @@ async function handle(state: ServerState, request: IncomingMessage, response: Se
   const headers = Object.fromEntries(
     Object.entries(request.headers).map(([name, value]) => [name, Array.isArray(value) ? value.join(',') : value]),
   );
+  const rawBody = await readBody(request);
   const wire = {
     method: request.method ?? 'GET',
     path: url.pathname,
     query: Object.fromEntries(url.searchParams),
     headers,
-    body: await readBody(request),
+    body: rawBody.toString('utf8'),
   };
   const decoded = decodeWireRequest(wire, state.defaultAccount);
   if (!decoded) {
@@ -159,13 +171,13 @@ async function handle(state: ServerState, request: IncomingMessage, response: Se
   if (fault?.kind === 'no-answer') return;
   if (fault?.kind === 'repeat-token') {
     const firstPage = withoutPagingToken(params);
-    const reply = await serve(state, { ...decoded, operation, params: firstPage }, s3, headers, recorded);
+    const reply = await serve(state, { ...decoded, operation, params: firstPage }, s3, { headers, rawBody }, recorded);
     recorded.status = reply.status;
     send(response, withRepeatedToken(reply, decoded.service));
     return;
   }
   if (fault?.kind === 'truncated-body') {
-    const reply = await serve(state, { ...decoded, operation, params }, s3, headers, recorded);
+    const reply = await serve(state, { ...decoded, operation, params }, s3, { headers, rawBody }, recorded);
     recorded.status = reply.status;
     await sendTruncated(response, reply);
     return;
@@ -173,7 +185,7 @@ async function handle(state: ServerState, request: IncomingMessage, response: Se
   const reply =
     fault && fault.kind !== 'slow'
       ? faultReply(decoded, fault)
-      : await serve(state, { ...decoded, operation, params }, s3, headers, recorded);
+      : await serve(state, { ...decoded, operation, params }, s3, { headers, rawBody }, recorded);
   recorded.status = reply.status;
   send(response, reply);
 }
@@ -261,24 +273,29 @@ interface S3Target {
   readonly key?: string;
 }
 
+const OBJECT_OPERATIONS: Record<string, string> = { HEAD: 'HeadObject', PUT: 'PutObject', DELETE: 'DeleteObject' };
+
 /** `rawUrl` as sent: `new URL` would resolve the `..` segments real S3 keeps as part of a key. */
 function s3Target(method: string, url: URL, rawUrl: string): S3Target {
   const rawPath = rawUrl.split('?')[0] ?? '/';
   const [bucket = '', ...keyParts] = rawPath.replace(/^\//, '').split('/');
   const key = keyParts.map(decodeURIComponent).join('/');
-  if (!key) return { operation: url.searchParams.get('list-type') === '2' ? 'ListObjectsV2' : 'ListObjects', bucket };
-  return { operation: method === 'HEAD' ? 'HeadObject' : 'GetObject', bucket: decodeURIComponent(bucket), key };
+  if (!key) {
+    if (method === 'POST' && url.searchParams.has('delete')) return { operation: 'DeleteObjects', bucket };
+    return { operation: url.searchParams.get('list-type') === '2' ? 'ListObjectsV2' : 'ListObjects', bucket };
+  }
+  return { operation: OBJECT_OPERATIONS[method] ?? 'GetObject', bucket: decodeURIComponent(bucket), key };
 }
 
 async function serve(
   state: ServerState,
   decoded: DecodedRequest,
   s3: S3Target | undefined,
-  headers: Record<string, string | undefined>,
+  request: S3Request,
   recorded: RecordedRequest,
 ): Promise<Reply> {
   const caller = { account: decoded.account, region: decoded.region };
-  if (s3) return serveS3(state, s3, decoded.params as Record<string, string>, headers);
+  if (s3) return serveS3(state, s3, decoded.params as Record<string, string>, request);
   if (decoded.service === 'sts') return stsReply(decoded.operation, decoded.params, caller);
   if (decoded.service === 'sns') return snsReply(decoded.operation, decoded.params, caller, state.snsMessages);
   if (decoded.service === 'cloudwatch') {
@@ -300,12 +317,12 @@ async function serve(
   return encodeJsonAnswer(decoded, await answerSampleRequest(state.store, decoded), requestId);
 }
 
-async function serveS3(
-  state: ServerState,
-  target: S3Target,
-  query: Record<string, string>,
-  _headers: Record<string, string | undefined>,
-): Promise<Reply> {
+interface S3Request {
+  readonly headers: Record<string, string | undefined>;
+  readonly rawBody: Buffer;
+}
+
+async function serveS3(state: ServerState, target: S3Target, query: Record<string, string>, request: S3Request): Promise<Reply> {
   const requestId = randomUUID();
   const root = state.buckets[target.bucket] ?? (state.objects[target.bucket] ? '/nonexistent-fake-bucket-folder' : undefined);
   const memory = state.objects[target.bucket] ?? {};
@@ -333,6 +350,12 @@ async function serveS3(
     );
     return { status: 200, headers: xml, body };
   }
+  if (target.operation === 'DeleteObjects') {
+    return { status: 200, headers: xml, body: await deleteObjectsXml(root, request.rawBody.toString('utf8')) };
+  }
+  if (target.operation === 'PutObject' || target.operation === 'DeleteObject') {
+    return writeReply(await writeS3(root, target, request), requestId, target.key as string);
+  }
   const info = await objectInfo(root, target.key as string, memory);
   if (!info) {
     return {
@@ -344,4 +367,27 @@ async function serveS3(
   const objectHeadersForKey = { ...(await objectHeaders(root, info)), 'x-amz-request-id': requestId };
   if (target.operation === 'HeadObject') return { status: 200, headers: objectHeadersForKey, body: '' };
   return { status: 200, headers: objectHeadersForKey, body: objectStream(info) };
+}
+
+function writeS3(root: string, target: S3Target, request: S3Request): Promise<WriteAnswer> {
+  const { headers } = request;
+  const conditions = {
+    ...(headers['if-match'] !== undefined ? { ifMatch: headers['if-match'] } : {}),
+    ...(headers['if-none-match'] !== undefined ? { ifNoneMatch: headers['if-none-match'] } : {}),
+  };
+  if (target.operation === 'DeleteObject') return deleteObject(root, target.key as string, conditions);
+  const chunked =
+    (headers['content-encoding'] ?? '').includes('aws-chunked') ||
+    (headers['x-amz-content-sha256'] ?? '').startsWith('STREAMING-');
+  return putObject(root, target.key as string, chunked ? decodeAwsChunked(request.rawBody) : request.rawBody, conditions);
+}
+
+function writeReply(answer: WriteAnswer, requestId: string, key: string): Reply {
+  const headers = { ...answer.headers, 'x-amz-request-id': requestId };
+  if (!answer.error) return { status: answer.status, headers, body: '' };
+  return {
+    status: answer.status,
+    headers: { ...headers, 'content-type': 'application/xml' },
+    body: s3ErrorXml(answer.error.code, answer.error.message, requestId, { Key: key }),
+  };
 }
