@@ -4,6 +4,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { describeError, exitCodeFor } from '../lib/errors.js';
+import { umaskFor } from '../lib/lake/file-modes.js';
 import { createLogger } from '../lib/log.js';
 import { type CommandModule, commandModulesFor } from './commands/index.js';
 
@@ -33,6 +34,8 @@ export function buildProgram(commandModules: readonly CommandModule[]): Command 
 }
 
 export async function main(argv: readonly string[]): Promise<number> {
+  // Owner-only files from the first write on (README "Security"); the config may widen it to the group.
+  process.umask(umaskFor(false));
   // argv[0] is node and argv[1] the script; the command modules needed are picked from the rest.
   const program = buildProgram(await commandModulesFor(argv.slice(2)));
   try {

@@ -59,6 +59,7 @@ export function buildMeshwatchApp(options: MeshwatchAppOptions): MeshwatchApp {
     description: 'meshwatch lake bucket and scheduled runner',
     deployment,
     oncallTopic: alerting.topic,
+    oncallTopicKey: alerting.topicKey,
   });
   const analytics = new AnalyticsStack(app, `${prefix}Analytics`, {
     env: home,
@@ -66,6 +67,7 @@ export function buildMeshwatchApp(options: MeshwatchAppOptions): MeshwatchApp {
     deployment,
     lakeBucket: pipeline.lake.bucket,
     lakeKey: pipeline.lake.key,
+    accessLogs: pipeline.accessLogs.bucket,
   });
   const dashboards = new DashboardsHostingStack(app, `${prefix}Dashboards`, {
     env: { account: deployment.pipeline.account, region: EDGE_REGION },

@@ -10,6 +10,11 @@ export interface CollectOptions {
   /** Only these accounts (default: every configured one the source applies to). */
   readonly accounts?: readonly string[];
   readonly regions?: readonly string[];
+  /**
+   * The source's deadline (network.source_deadline_seconds, and the run's): when it aborts, AWS
+   * calls stop and the collector keeps what it has collected (ingest/aws/deadline.ts).
+   */
+  readonly signal?: AbortSignal;
 }
 
 export interface SourceCollector {

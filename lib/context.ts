@@ -6,6 +6,7 @@ import { mkdir } from 'node:fs/promises';
 import type { LoadedConfig } from './config/load.js';
 import { openDatabaseWhenFree } from './lake/database-wait.js';
 import type { Database } from './lake/duckdb.js';
+import { dirMode, setGroupReadable } from './lake/file-modes.js';
 import { type LakeLayout, lakeLayout } from './lake/layout.js';
 import type { LockPolicy } from './lake/lock.js';
 import { refreshDatasetViews } from './lake/views.js';
@@ -33,6 +34,7 @@ export function createContext(
 ): RunContext {
   const layout = lakeLayout(config.lake);
   const lockPolicy = options.lockPolicy ?? {};
+  setGroupReadable(config.file_modes.group_readable);
   return {
     config,
     layout,
@@ -40,7 +42,7 @@ export function createContext(
     now: config.now ? new Date(config.now) : new Date(),
     lockPolicy,
     async openLakeDatabase({ readOnly = false } = {}) {
-      await mkdir(layout.root, { recursive: true });
+      await mkdir(layout.root, { recursive: true, mode: dirMode() });
       const db = await openDatabaseWhenFree(layout.databaseFile, { readOnly }, lockPolicy, logger);
       if (!readOnly) await refreshDatasetViews(db, layout);
       return db;

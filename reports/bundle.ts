@@ -19,6 +19,7 @@ import { DRIFT_MARTS, drift } from './drift.js';
 import { HEALTH_MARTS, health, healthBreaches } from './health.js';
 import { missingMartsOf } from './marts.js';
 import { PII_ACCESS_MARTS, piiAccess } from './pii-access.js';
+import { publishKey, recordPublished } from './publish-stamps.js';
 import { isoInstant, type ReportSection } from './section.js';
 
 /** The window the bundle covers: the 30 days before now, like the commands' default. */
@@ -109,6 +110,7 @@ export function bundleDir(ctx: RunContext): string {
 }
 
 export async function writeReportBundle(ctx: RunContext): Promise<StageResult> {
+  const stampKey = await publishKey(ctx, 'reports');
   const window = parseWindow({ since: BUNDLE_WINDOW }, ctx.now);
   const target = bundleDir(ctx);
   if (!(await pathExists(ctx.layout.databaseFile))) {
@@ -145,6 +147,7 @@ export async function writeReportBundle(ctx: RunContext): Promise<StageResult> {
   };
   await writeFileAtomic(join(staging, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
   await publishStagedFiles(staging, target);
+  await recordPublished(ctx, 'reports', stampKey, join(target, 'manifest.json'));
   return {
     stage: 'reports',
     outputs: files

@@ -9,6 +9,8 @@ import type { Database } from '../lib/lake/duckdb.js';
 import { type OutputFormat, parseOutputFormat } from '../lib/output/format.js';
 import { writeOutput } from '../lib/output/write.js';
 import { parseWindow, type TimeWindow } from '../lib/time/window.js';
+import { ifStaleFromFlag } from '../transforms/index.js';
+import { assertCollectedData, collectedPeriod, periodNote } from './collected-period.js';
 import { openReportDatabase } from './marts.js';
 import { type ReportSection, renderSections } from './section.js';
 
@@ -17,6 +19,8 @@ export interface ReportFlags {
   readonly since?: string;
   readonly until?: string;
   readonly out?: string;
+  /** false with `--no-transform`: refuse stale marts instead of rebuilding them. */
+  readonly transform?: boolean;
 }
 
 export interface ReportRequest<F extends ReportFlags> {
@@ -34,32 +38,45 @@ const TIME_HELP = 'ISO date or time, 90d/12h/2w, 2026-10, 2026-Q3, last-month, l
 export function withReportOptions(command: Command, extraFormats: readonly string[] = []): Command {
   const formats = ['table', 'json', 'csv', ...extraFormats].join(' | ');
   return command
-    .option('-f, --format <format>', `${formats} (default: table on a terminal, json when piped)`)
+    .option('-f, --format <format>', `${formats} (default: by the --out extension, else table on a terminal, json when piped)`)
     .option('--since <time>', `start of the window (${TIME_HELP}); default 30d`)
     .option('--until <time>', 'end of the window (exclusive); default now, or the end of a calendar --since')
-    .option('-o, --out <file>', 'write the report to a file instead of stdout');
+    .option('-o, --out <file>', 'write the report to a file (in an existing folder, replaced whole) instead of stdout')
+
+    .option('--no-transform', 'refuse (exit 1) instead of rebuilding the marts when they are not current');
 }
 
 /**
- * Runs a report command: validates format and window before any work, opens the lake with `marts`
- * present, renders what `produce` returns, writes it to stdout or --out.
+ * Runs a report command: validates format and window before any work, refuses a missing or empty
+ * lake (exit 1), opens the lake with `marts` present, renders what `produce` returns, notes a window
+ * outside the collected days, and writes the answer to stdout or --out.
  */
 export async function runReport<F extends ReportFlags>(
   command: Command,
   flags: F,
-  options: { readonly marts: readonly string[]; readonly extraFormats?: readonly string[] },
+  options: {
+    readonly marts: readonly string[];
+    readonly extraFormats?: readonly string[];
+    /** Whether the answer depends on the --since/--until window (default true): then a window outside the collected days gets a note. */
+    readonly windowed?: boolean;
+  },
   produce: (request: ReportRequest<F>) => Promise<readonly ReportSection[] | string>,
 ): Promise<void> {
-  const format = parseOutputFormat(flags.format, ['table', 'json', 'csv', ...(options.extraFormats ?? [])]);
+  const format = parseOutputFormat(flags.format, ['table', 'json', 'csv', ...(options.extraFormats ?? [])], flags.out);
   const ctx = await contextFor(command);
   const window = parseWindow(flags, ctx.now);
-  const db = await openReportDatabase(ctx, options.marts);
+  await assertCollectedData(ctx.layout);
+  const db = await openReportDatabase(ctx, options.marts, { ifStale: ifStaleFromFlag(flags.transform) });
   let text: string;
   try {
     const result = await produce({ ctx, db, flags, format, window });
     text = typeof result === 'string' ? result : renderSections(result, format as OutputFormat);
   } finally {
     db.close();
+  }
+  if (options.windowed !== false) {
+    const note = periodNote(await collectedPeriod(ctx.layout), window);
+    if (note) ctx.logger.warn(note);
   }
   await writeOutput(text, flags.out);
   if (flags.out) ctx.logger.info(`written: ${flags.out}`);

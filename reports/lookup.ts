@@ -26,6 +26,33 @@ export async function knownTables(db: Database): Promise<string[]> {
   return distinctNames(db, parts);
 }
 
+/**
+ * The columns of `db.table` as the Glue snapshots describe them (columns and partition keys, every
+ * account's copy); empty when the lake holds no schema for it (a table known only from accesses).
+ */
+export async function knownColumns(db: Database, table: string): Promise<string[]> {
+  const present = await relationsPresent(db);
+  if (!present.has('glue_tables')) return [];
+  // A glue_tables without the schema columns (an old lake, a fixture) describes no columns.
+  const described = await db.all<{ name: string }>(
+    "SELECT column_name AS name FROM information_schema.columns WHERE table_name = 'glue_tables' AND column_name IN ('columns', 'partition_keys')",
+  );
+  if (described.length < 2) return [];
+  const rows = await db.all<{ name: string }>(
+    `WITH described AS (
+       SELECT columns, partition_keys FROM glue_tables
+       WHERE lower(database_name || '.' || table_name) = lower($table)
+     )
+     SELECT DISTINCT name FROM (
+       SELECT unnest(CAST(json_extract_string(columns, '$[*].Name') AS VARCHAR[])) AS name FROM described WHERE columns IS NOT NULL
+       UNION ALL
+       SELECT unnest(partition_keys) AS name FROM described WHERE partition_keys IS NOT NULL
+     ) WHERE name IS NOT NULL ORDER BY name`,
+    { table },
+  );
+  return rows.map((row) => row.name);
+}
+
 /** Every principal that made an access, by display name, human name and ARN. */
 export async function knownPrincipals(db: Database): Promise<string[]> {
   const present = await relationsPresent(db);

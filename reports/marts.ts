@@ -1,17 +1,23 @@
 /**
  * Opens the lake's DuckDB file for a report: brings the marts up to date first (`ensureMarts`
- * re-runs the transforms only when the lake changed), then checks the marts the report reads.
+ * re-runs the transforms only when they are not current, or refuses with `--no-transform`), then
+ * checks the marts the report reads.
  */
 import type { RunContext } from '../lib/context.js';
 import { ReportError } from '../lib/errors.js';
 import { pathExists } from '../lib/lake/atomic.js';
 import type { Database } from '../lib/lake/duckdb.js';
 import { ensureMartsLocked } from '../transforms/ensure-marts-locked.js';
+import type { EnsureMartsOptions } from '../transforms/index.js';
 import { relationsPresent } from './lookup.js';
 
 /** Opens the database read-only with every mart of `marts` present, or throws a ReportError saying how to build them. */
-export async function openReportDatabase(ctx: RunContext, marts: readonly string[]): Promise<Database> {
-  await ensureMartsLocked(ctx);
+export async function openReportDatabase(
+  ctx: RunContext,
+  marts: readonly string[],
+  freshness: EnsureMartsOptions = {},
+): Promise<Database> {
+  await ensureMartsLocked(ctx, freshness);
   if (!(await pathExists(ctx.layout.databaseFile))) throw missingMarts(ctx, marts);
   const db = await ctx.openLakeDatabase({ readOnly: true });
   try {

@@ -7,9 +7,10 @@
 import { UsageError } from '../lib/errors.js';
 import { allByColumns, assertIdentifier, type Database } from '../lib/lake/duckdb.js';
 import type { ColumnSpec } from '../lib/output/format.js';
+import { closestMatches } from '../lib/text/suggest.js';
 import type { TimeWindow } from '../lib/time/window.js';
 import { bytesColumn, queryColumn, textColumn, timestampColumn } from './columns.js';
-import { assertKnown, knownPrincipals, knownTables } from './lookup.js';
+import { assertKnown, knownColumns, knownPrincipals, knownTables } from './lookup.js';
 import { isoInstant, type ReportSection } from './section.js';
 import { reportSql, runReportQuery } from './sql.js';
 
@@ -94,6 +95,7 @@ export function assertWhoQueriedInput(input: Omit<WhoQueriedInput, 'window'>): T
 export async function whoQueried(db: Database, input: WhoQueriedInput): Promise<ReportSection> {
   const target = assertWhoQueriedInput(input);
   const table = target ? assertKnown(target.table, await knownTables(db), 'table', { caseInsensitive: true }) : undefined;
+  if (table && target?.column) await assertKnownColumn(db, table, target.column);
   const principal = input.principal ? assertKnown(input.principal, await knownPrincipals(db), 'principal') : undefined;
   const params = {
     since: input.window.since.toISOString(),
@@ -114,6 +116,20 @@ export async function whoQueried(db: Database, input: WhoQueriedInput): Promise<
     tableColumns: columns.map((column) => column.name).filter((name) => name !== 'principal_arn' && name !== 'service'),
     empty: emptyMessage(input.window, table, target?.column, principal),
   };
+}
+
+/**
+ * An unknown column would otherwise answer "no accesses": a misspelt column must not read as an
+ * all-clear. Checked against the Glue schema when the lake has one for the table.
+ */
+async function assertKnownColumn(db: Database, table: string, column: string): Promise<void> {
+  const columns = await knownColumns(db, table);
+  if (columns.length === 0 || columns.some((name) => name.toLowerCase() === column.toLowerCase())) return;
+  const suggestions = closestMatches(column, columns);
+  throw new UsageError(`unknown column "${column}" in ${table}`, {
+    context: { table, column },
+    hint: `${suggestions.length > 0 ? `did you mean ${suggestions.map((name) => `"${name}"`).join(' or ')}? ` : ''}${table} has columns ${columns.join(', ')}`,
+  });
 }
 
 function emptyMessage(window: TimeWindow, table?: string, column?: string, principal?: string): string {

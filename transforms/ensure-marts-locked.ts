@@ -6,8 +6,8 @@
  */
 import type { RunContext, StageResult } from '../lib/context.js';
 import { withLakeLock } from '../lib/lake/lock.js';
-import { ensureMarts } from './index.js';
+import { type EnsureMartsOptions, ensureMarts } from './index.js';
 
-export function ensureMartsLocked(ctx: RunContext): Promise<StageResult | undefined> {
-  return withLakeLock(ctx, 'marts check', () => ensureMarts(ctx), { unlockedOnReadOnlyLake: true });
+export function ensureMartsLocked(ctx: RunContext, options: EnsureMartsOptions = {}): Promise<StageResult | undefined> {
+  return withLakeLock(ctx, 'marts check', () => ensureMarts(ctx, options), { unlockedOnReadOnlyLake: true });
 }

@@ -2,9 +2,10 @@
  * The transform stage: builds every model (staging → marts) in the lake's DuckDB file, publishes
  * each mart as Parquet under `lake/marts/<mart>/`, and reports rows and time per model.
  *
- *   transform(ctx)      always runs (meshwatch transform / run)
- *   ensureMarts(ctx)    runs only when a dataset, a model or a model-relevant config value changed
- *                       since the last transform (reports, alerts and dashboards call it)
+ *   transform(ctx)      always runs (meshwatch transform)
+ *   ensureMarts(ctx)    runs only when the marts are not current (runner/marts-freshness.ts: the
+ *                       datasets, the models, a model-relevant config value or `now` changed);
+ *                       every reader calls it, `meshwatch run` too
  *   testModels(ctx)     runs every model's fixed-rows tests (meshwatch transform --test)
  */
 import type { RunContext, StageResult } from '../lib/context.js';
@@ -14,18 +15,19 @@ import { buildModels, type ModelRun } from './runner/build.js';
 import { assertDataTestsPass, runDataTests } from './runner/data-tests.js';
 import { type FixedRowsResult, runAllFixedRowsTests } from './runner/fixed-rows.js';
 import { orderModels } from './runner/graph.js';
-import { createMacros, loadMacros, type MacroFile } from './runner/macros.js';
+import { createMacros, loadMacros } from './runner/macros.js';
+import { freshnessInputs, martsFreshness, modelNow, recordMartsBuilt, staleMartsError } from './runner/marts-freshness.js';
 import { contractColumns, loadModels, type Model } from './runner/model.js';
 import { paramsFromConfig } from './runner/params.js';
 import { publishMart } from './runner/publish.js';
 import { createSourceTables } from './runner/source-tables.js';
 import { sourceDefinition } from './runner/sources.js';
-import { lakeFingerprint, readTransformState, writeTransformState } from './runner/state.js';
 import { sourceTableName } from './runner/template.js';
 import { insertRows } from './runner/typed-rows.js';
 
 export type { ModelRun } from './runner/build.js';
 export type { FixedRowsResult } from './runner/fixed-rows.js';
+export { StaleMartsError } from './runner/marts-freshness.js';
 
 export interface TransformOptions {
   /** Only these models (and what they depend on); default all. */
@@ -37,7 +39,8 @@ export interface TransformOptions {
 export async function transform(ctx: RunContext, options: TransformOptions = {}): Promise<StageResult> {
   const models = orderModels(await loadModels());
   const macros = await loadMacros();
-  const fingerprint = await lakeFingerprint(ctx.layout, models, fingerprintInputs(ctx, macros));
+  // What the marts are built from, taken before the build: data that lands meanwhile makes them stale.
+  const inputs = await freshnessInputs(ctx);
   const db = await ctx.openLakeDatabase();
   const notes: string[] = [];
   const outputs: { name: string; rows: number; path?: string }[] = [];
@@ -55,7 +58,7 @@ export async function transform(ctx: RunContext, options: TransformOptions = {})
     if (missing.length > 0) {
       notes.push(`no data for ${missing.map((source) => source.name).join(', ')}: their staging models are empty`);
     }
-    const runs = await buildModels(db, models, paramsFromConfig(ctx.config, ctx.now), {
+    const runs = await buildModels(db, models, paramsFromConfig(ctx.config, modelNow(ctx.now)), {
       dropIntermediates: true,
       onModel: (run) => {
         ctx.logger.info(`transform: ${run.name} ${run.rows} rows in ${run.ms} ms`);
@@ -77,10 +80,9 @@ export async function transform(ctx: RunContext, options: TransformOptions = {})
   } finally {
     db.close();
   }
-  await writeTransformState(ctx.layout, {
-    fingerprint,
-    transformed_at: new Date().toISOString(),
+  await recordMartsBuilt(ctx, inputs, {
     marts: outputs.map((output) => output.name),
+    files: [ctx.layout.databaseFile, ...outputs.flatMap((output) => (output.path ? [output.path] : []))],
   });
   return { stage: 'transform', outputs, notes, warnings: 0 };
 }
@@ -100,18 +102,28 @@ async function checkMartData(db: Database, models: readonly Model[]): Promise<vo
   assertDataTestsPass(await runDataTests(db, columns), total);
 }
 
-/** Runs the transforms only when the lake, the models or their config changed since the last run. */
-export async function ensureMarts(ctx: RunContext): Promise<StageResult | undefined> {
-  const [models, macros] = await Promise.all([loadModels(), loadMacros()]);
-  const [state, fingerprint] = await Promise.all([
-    readTransformState(ctx.layout),
-    lakeFingerprint(ctx.layout, models, fingerprintInputs(ctx, macros)),
-  ]);
-  if (state?.fingerprint === fingerprint) {
-    ctx.logger.debug('transform: marts are up to date');
+export interface EnsureMartsOptions {
+  /** What to do when the marts are not current: rebuild them (default) or refuse (`--no-transform`). */
+  readonly ifStale?: 'rebuild' | 'refuse';
+}
+
+/** A command's `--no-transform` flag (commander gives `transform: false`) as the policy for stale marts. */
+export function ifStaleFromFlag(transform: boolean | undefined): 'rebuild' | 'refuse' {
+  return transform === false ? 'refuse' : 'rebuild';
+}
+
+/**
+ * Brings the marts up to date before a reader uses them: nothing when they are current (returns
+ * undefined), else the transform's result; with `ifStale: 'refuse'` a StaleMartsError naming why.
+ */
+export async function ensureMarts(ctx: RunContext, options: EnsureMartsOptions = {}): Promise<StageResult | undefined> {
+  const freshness = await martsFreshness(ctx);
+  if (freshness.current) {
+    ctx.logger.debug('transform: marts are current');
     return undefined;
   }
-  ctx.logger.info('transform: datasets changed since the last transform; rebuilding the marts');
+  if (options.ifStale === 'refuse') throw staleMartsError(ctx, freshness);
+  ctx.logger.info(`transform: rebuilding the marts (${freshness.reasons.join('; ')})`);
   return transform(ctx);
 }
 
@@ -139,21 +151,6 @@ export async function testModels(ctx: RunContext): Promise<FixedRowsResult[]> {
 
 export async function listModels(): Promise<Model[]> {
   return orderModels(await loadModels());
-}
-
-/** Config values and macros models read, so a change (prices, PII tag, accounts) re-runs the transforms. */
-function fingerprintInputs(ctx: RunContext, macros: readonly MacroFile[]): unknown {
-  const { organization, regions, pii, pricing, chargeback, drift } = ctx.config;
-  return {
-    organization,
-    regions,
-    pii,
-    pricing,
-    chargeback,
-    drift,
-    now: ctx.config.now ?? null,
-    macros: macros.map((macro) => macro.sql),
-  };
 }
 
 async function loadConfigRows(db: Database, ctx: RunContext, source: string): Promise<void> {

@@ -17,6 +17,8 @@ import { loadRules } from '../../reports/alerts/rule-catalog.js';
 import { resolveRuleSettings } from '../../reports/alerts/rule-params.js';
 import { parseSnoozeUntil, snoozeAlert } from '../../reports/alerts/snooze.js';
 import type { AlertInstance } from '../../reports/alerts/types.js';
+import { ensureMartsLocked } from '../../transforms/ensure-marts-locked.js';
+import { ensureMarts, ifStaleFromFlag } from '../../transforms/index.js';
 import { contextFor } from '../context.js';
 import { printStageResults } from '../summary.js';
 
@@ -25,6 +27,7 @@ interface ListFlags {
   readonly out?: string;
   readonly dryRun?: boolean;
   readonly all?: boolean;
+  readonly transform?: boolean;
 }
 
 const ALERT_COLUMNS: readonly ColumnSpec[] = [
@@ -48,10 +51,11 @@ export function register(program: Command): void {
     .option('--all', 'include resolved alerts')
     .option('-f, --format <format>', 'table | json | csv (default: table on a terminal, json when piped)')
     .option('-o, --out <file>', 'write the result to a file instead of stdout')
+    .option('--no-transform', 'with --dry-run: refuse (exit 1) instead of rebuilding the marts when they are not current')
     .action(async (flags: ListFlags, command: Command) => {
-      const format = parseOutputFormat(flags.format) as OutputFormat;
+      const format = parseOutputFormat(flags.format, undefined, flags.out) as OutputFormat;
       const ctx = await contextFor(command);
-      const rows = flags.dryRun ? await dryRunRows(ctx) : await listRows(ctx, Boolean(flags.all));
+      const rows = flags.dryRun ? await dryRunRows(ctx, flags) : await listRows(ctx, Boolean(flags.all));
       const columns = flags.dryRun ? [{ name: 'would_notify' }, ...ALERT_COLUMNS] : ALERT_COLUMNS;
       await writeOutput(formatRows(rows, format, columns), flags.out);
     });
@@ -60,9 +64,16 @@ export function register(program: Command): void {
     .command('run')
     .description('evaluate the rules, update alert state and deliver notifications (and CloudWatch metrics)')
     .option('--strict', 'exit 1 when any notification was not delivered (default: only when none was)')
+    .option('--no-transform', 'refuse (exit 1) instead of rebuilding the marts when they are not current')
     .action(async (flags: { strict?: boolean }, command: Command) => {
       const ctx = await contextFor(command);
-      const run = await withLakeLock(ctx, 'alerts run', () => evaluateAlerts(ctx));
+      // Rules must see current marts: stale ones resolve alerts that still fire (issue #18). The
+      // `alerts` command parses --no-transform wherever it stands, hence optsWithGlobals.
+      const { transform } = command.optsWithGlobals<{ transform?: boolean }>();
+      const run = await withLakeLock(ctx, 'alerts run', async () => {
+        await ensureMarts(ctx, { ifStale: ifStaleFromFlag(transform) });
+        return evaluateAlerts(ctx);
+      });
       await printStageResults(ctx, [toStageResult(ctx, run)]);
       enforceDelivery(run.delivery, { strict: Boolean(flags.strict), logger: ctx.logger });
     });
@@ -99,7 +110,7 @@ export function register(program: Command): void {
         params: settings.get(rule.id)?.params ?? {},
         runbook: runbookRef(rule, ctx.config.alerts.runbook_base_url).path,
       }));
-      process.stdout.write(formatRows(rows, format));
+      await writeOutput(formatRows(rows, format));
     });
 }
 
@@ -110,7 +121,8 @@ async function listRows(ctx: RunContext, includeResolved: boolean): Promise<Outp
   return sortAlerts(state.instances.filter((instance) => includeResolved || instance.status !== 'resolved')).map(toRow);
 }
 
-async function dryRunRows(ctx: RunContext): Promise<OutputRow[]> {
+async function dryRunRows(ctx: RunContext, flags: ListFlags): Promise<OutputRow[]> {
+  await ensureMartsLocked(ctx, { ifStale: ifStaleFromFlag(flags.transform) });
   const run = await evaluateAlerts(ctx, { dryRun: true });
   const kinds = new Map(run.notifications.map((notification) => [notification.alert_id, notification.kind]));
   const rows = run.state.instances.filter((instance) => instance.status !== 'resolved' || kinds.has(instance.id));

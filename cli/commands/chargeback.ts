@@ -28,13 +28,18 @@ export function register(program: Command): void {
     );
   withReportOptions(command, ['focus']).action(async (flags: ChargebackFlags, self: Command) => {
     const month = flags.month === undefined ? undefined : parseMonth(flags.month);
-    await runReport(self, flags, { marts: CHARGEBACK_MARTS, extraFormats: ['focus'] }, async ({ db, ctx, format }) => {
-      const chosen = month ?? defaultMonth(ctx.now);
-      // FOCUS is a CSV contract: the header is written even for an empty month.
-      if (format === 'focus') return renderSections([await chargebackFocus(db, chosen)], 'csv');
-      if (!flags.matrix) return [await chargebackByDomain(db, chosen)];
-      const matrix = await chargebackMatrix(db, chosen);
-      return [format === 'table' ? pivotMatrix(matrix) : matrix];
-    });
+    await runReport(
+      self,
+      flags,
+      { marts: CHARGEBACK_MARTS, extraFormats: ['focus'], windowed: false },
+      async ({ db, ctx, format }) => {
+        const chosen = month ?? defaultMonth(ctx.now);
+        // FOCUS is a CSV contract: the header is written even for an empty month.
+        if (format === 'focus') return renderSections([await chargebackFocus(db, chosen)], 'csv');
+        if (!flags.matrix) return [await chargebackByDomain(db, chosen)];
+        const matrix = await chargebackMatrix(db, chosen);
+        return [format === 'table' ? pivotMatrix(matrix) : matrix];
+      },
+    );
   });
 }

@@ -21,7 +21,7 @@ export function register(program: Command): void {
     .action(async (flags: DriftFlags, self: Command) => {
       const minSeverity = parseSeverity(flags.severity);
       const windowed = flags.since !== undefined || flags.until !== undefined;
-      await runReport(self, flags, { marts: DRIFT_MARTS }, async ({ db, window }) => [
+      await runReport(self, flags, { marts: DRIFT_MARTS, windowed }, async ({ db, window }) => [
         await drift(db, { ...(windowed ? { window } : {}), ...(minSeverity ? { minSeverity } : {}) }),
       ]);
     });

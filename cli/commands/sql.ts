@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { withLakeLock } from '../../lib/lake/lock.js';
 import { formatRows, type OutputFormat, parseOutputFormat } from '../../lib/output/format.js';
 import { writeOutput } from '../../lib/output/write.js';
+import { openQuerySurface } from '../../reports/ad-hoc-sql.js';
 import { contextFor } from '../context.js';
 
 interface SqlFlags {
@@ -12,23 +13,38 @@ interface SqlFlags {
 export function register(program: Command): void {
   program
     .command('sql')
-    .description('run an ad-hoc SQL query on the lake (every dataset and mart is a table or view)')
-    .argument('<query>', 'the SQL to run, e.g. "select count(*) from cloudtrail"')
-    .option('-f, --format <format>', 'table | json | csv (default: table on a terminal, json when piped)')
-    .option('-o, --out <file>', 'write the result to a file instead of stdout')
+    .description('run one read-only SQL query on the lake (every dataset and mart is a table or view)')
+    .argument('<query>', 'one SELECT, e.g. "select count(*) from cloudtrail"; DESCRIBE, SHOW TABLES and SUMMARIZE work too')
+    .option(
+      '-f, --format <format>',
+      'table | json | csv (default: by the --out extension, else table on a terminal, json when piped)',
+    )
+    .option('-o, --out <file>', 'write the result to a file (in an existing folder, replaced whole) instead of stdout')
+    .addHelpText(
+      'after',
+      '\nThe query reads only the lake: its datasets and marts. Anything that would change the lake or reach\n' +
+        'beyond it (CREATE, INSERT, DROP, COPY, ATTACH, INSTALL/LOAD, SET, files outside the lake, several\n' +
+        'statements) is refused with exit code 2.',
+    )
     .action(async (query: string, flags: SqlFlags, command: Command) => {
-      const format = parseOutputFormat(flags.format) as OutputFormat;
+      const format = parseOutputFormat(flags.format, undefined, flags.out) as OutputFormat;
       const ctx = await contextFor(command);
-      // Under the lake lock: the views are refreshed in the database file, and the raw datasets
-      // they read are never in the middle of a collect's publish.
-      const rows = await withLakeLock(ctx, 'sql', async () => {
-        const db = await ctx.openLakeDatabase();
-        try {
-          return await db.all(query);
-        } finally {
-          db.close();
-        }
-      });
+      // Under the lake lock: the raw datasets the query reads are never in the middle of a collect's
+      // publish. The surface itself is read-only (reports/ad-hoc-sql.ts).
+      const rows = await withLakeLock(
+        ctx,
+        'sql',
+        async () => {
+          const surface = await openQuerySurface(ctx.layout, { memoryLimit: ctx.config.transforms.memory_limit });
+          try {
+            return await surface.query(query);
+          } finally {
+            surface.close();
+          }
+        },
+        { unlockedOnReadOnlyLake: true },
+      );
       await writeOutput(formatRows(rows, format), flags.out);
+      if (flags.out) ctx.logger.info(`written: ${flags.out}`);
     });
 }

@@ -21,7 +21,11 @@ export interface Deployment {
   readonly pipeline: { readonly account: string; readonly region: string };
   readonly collectorRoleName: string;
   readonly collectorRegion: string;
+  /** The regions the collectors call (the meshwatch config's `regions`): the collector policies name only these. */
+  readonly regions: readonly string[];
   readonly externalId: string;
+  /** The environment variable the CLI reads the external id from (aws.roles.external_id_env). */
+  readonly externalIdEnv: string;
   readonly taskRoleName: string;
   readonly taskRoleArn: string;
   readonly metricsNamespace: string;
@@ -64,7 +68,9 @@ export function resolveDeployment(meshwatch: MeshwatchInput, infra: InfraConfig)
     pipeline: { account: pipelineAccount, region },
     collectorRoleName: meshwatch.aws.roles.collector,
     collectorRegion: infra.collector.regions?.[0] ?? region,
+    regions: meshwatch.regions.length > 0 ? meshwatch.regions : [region],
     externalId: infra.collector.external_id,
+    externalIdEnv: meshwatch.aws.roles.external_id_env,
     taskRoleName,
     taskRoleArn: `arn:aws:iam::${pipelineAccount}:role/${taskRoleName}`,
     metricsNamespace: meshwatch.alerts.namespace,

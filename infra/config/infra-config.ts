@@ -89,8 +89,40 @@ export const infraConfigSchema = z.strictObject({
           message: `must be one of the CloudWatch Logs retention periods: ${LOG_RETENTION_DAYS.join(', ')}`,
         })
         .default(90),
+      lease: z
+        .strictObject({
+          ttl_minutes: z
+            .number()
+            .int()
+            .min(2)
+            .max(720)
+            .default(15)
+            .describe('how long the lake lease lasts unrenewed: a crashed runner blocks the lake this long at most'),
+          collect_wait_minutes: z
+            .number()
+            .int()
+            .min(0)
+            .max(720)
+            .default(0)
+            .describe('how long a scheduled collect waits for a leased lake before it skips (the next hour catches up)'),
+          run_wait_minutes: z
+            .number()
+            .int()
+            .min(0)
+            .max(720)
+            .default(30)
+            .describe('how long the daily run waits for a leased lake before it skips'),
+        })
+        .default({ ttl_minutes: 15, collect_wait_minutes: 0, run_wait_minutes: 30 })
+        .describe('the lake lease that keeps overlapping scheduled tasks from pushing over each other'),
     })
-    .default({ cpu: 512, memory_mib: 1024, config_file: 'meshwatch.config.yaml', log_retention_days: 90 }),
+    .default({
+      cpu: 512,
+      memory_mib: 1024,
+      config_file: 'meshwatch.config.yaml',
+      log_retention_days: 90,
+      lease: { ttl_minutes: 15, collect_wait_minutes: 0, run_wait_minutes: 30 },
+    }),
   schedules: z
     .strictObject({
       collect: scheduleExpression.default('rate(1 hour)').describe('meshwatch collect'),

@@ -1,8 +1,9 @@
 /**
- * The one way meshwatch creates a bucket: SSE-KMS with a customer-managed key (rotation on),
- * bucket keys to cut KMS request costs, public access blocked, a TLS-only bucket policy, versioning
- * and objects owned by the bucket owner. Every bucket in every stack goes through here, so the
- * tests that check these properties check all buckets.
+ * The one way meshwatch creates a data bucket: SSE-KMS with a customer-managed key (rotation on),
+ * bucket keys to cut KMS request costs, public access blocked, a TLS-only bucket policy, versioning,
+ * objects owned by the bucket owner, and server access logs into the stack's AccessLogsBucket.
+ * Every data bucket in every stack goes through here (log buckets through AccessLogsBucket), so
+ * the tests that check these properties check all buckets.
  */
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -18,6 +19,8 @@ export interface SecureBucketProps {
   readonly lifecycleRules?: s3.LifecycleRule[];
   /** Keep the bucket and its data when the stack is deleted (the lake); default: true. */
   readonly retain?: boolean;
+  /** Where S3 delivers the server access logs, under which prefix. */
+  readonly accessLogs: { readonly bucket: s3.IBucket; readonly prefix: string };
 }
 
 export class SecureBucket extends Construct {
@@ -47,6 +50,8 @@ export class SecureBucket extends Construct {
       versioned: true,
       objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
       lifecycleRules: props.lifecycleRules,
+      serverAccessLogsBucket: props.accessLogs.bucket,
+      serverAccessLogsPrefix: props.accessLogs.prefix,
       removalPolicy,
     });
   }

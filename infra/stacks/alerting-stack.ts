@@ -22,6 +22,8 @@ export interface AlertingStackProps extends StackProps {
 
 export class AlertingStack extends Stack {
   readonly topic: sns.Topic;
+  /** The key the topic is encrypted with (publishers need kms:GenerateDataKey and kms:Decrypt on it). */
+  readonly topicKey: kms.Key;
   readonly alarms: cloudwatch.Alarm[] = [];
   private readonly deployment: Deployment;
 
@@ -43,6 +45,7 @@ export class AlertingStack extends Stack {
         conditions: { StringEquals: { 'aws:SourceAccount': props.deployment.pipeline.account } },
       }),
     );
+    this.topicKey = key;
     this.topic = new sns.Topic(this, 'OncallTopic', {
       topicName: props.deployment.oncallTopicName,
       displayName: 'meshwatch on-call',

@@ -15,11 +15,17 @@ import type { Construct } from 'constructs';
 import { glueTableInput, LAKE_TABLES } from '../analytics/lake-tables.js';
 import type { Deployment } from '../config/deployment.js';
 import { SecureBucket } from '../constructs/secure-bucket.js';
+import { nagArnOf, suppressNag } from '../security/nag-suppressions.js';
+
+/** Where the workgroup writes query results in the results bucket. */
+const RESULTS_PREFIX = 'results/';
 
 export interface AnalyticsStackProps extends StackProps {
   readonly deployment: Deployment;
   readonly lakeBucket: s3.IBucket;
   readonly lakeKey: kms.IKey;
+  /** The pipeline stack's access-log bucket (same account and region): the results bucket logs there. */
+  readonly accessLogs: s3.IBucket;
 }
 
 export class AnalyticsStack extends Stack {
@@ -48,6 +54,7 @@ export class AnalyticsStack extends Stack {
       encryptionKey: props.lakeKey,
       lifecycleRules: [{ id: 'expire-results', expiration: Duration.days(30), noncurrentVersionExpiration: Duration.days(1) }],
       retain: false,
+      accessLogs: { bucket: props.accessLogs, prefix: 's3/athena-results/' },
     });
     this.workgroup = new athena.CfnWorkGroup(this, 'Workgroup', {
       name: settings.workgroup,
@@ -60,7 +67,7 @@ export class AnalyticsStack extends Stack {
         publishCloudWatchMetricsEnabled: true,
         engineVersion: { selectedEngineVersion: 'Athena engine version 3' },
         resultConfiguration: {
-          outputLocation: `s3://${results.bucket.bucketName}/results/`,
+          outputLocation: `s3://${results.bucket.bucketName}/${RESULTS_PREFIX}`,
           encryptionConfiguration: { encryptionOption: 'SSE_KMS', kmsKey: props.lakeKey.keyArn },
         },
       },
@@ -96,10 +103,15 @@ export class AnalyticsStack extends Stack {
     });
   }
 
+  /**
+   * Query the lake through the workgroup: the workgroup itself, the meshwatch database's tables,
+   * the table folders of the lake (not its DuckDB file, manifest or lease), the results prefix.
+   */
   private readerPolicy(deployment: Deployment, props: AnalyticsStackProps, results: s3.IBucket): void {
     const settings = deployment.infra.athena;
     const glueArn = (resource: string) => `arn:aws:glue:${this.region}:${this.account}:${resource}`;
-    new iam.ManagedPolicy(this, 'ReaderPolicy', {
+    const folders = [...new Set(LAKE_TABLES.map((table) => table.folder))].sort();
+    const policy = new iam.ManagedPolicy(this, 'ReaderPolicy', {
       managedPolicyName: `${deployment.namePrefix}-athena-reader`,
       description: 'query the meshwatch lake with Athena in the meshwatch workgroup',
       statements: [
@@ -120,14 +132,25 @@ export class AnalyticsStack extends Stack {
           resources: [glueArn('catalog'), glueArn(`database/${settings.database}`), glueArn(`table/${settings.database}/*`)],
         }),
         new iam.PolicyStatement({
-          sid: 'ReadLake',
-          actions: ['s3:GetObject', 's3:ListBucket'],
-          resources: [props.lakeBucket.bucketArn, props.lakeBucket.arnForObjects('*')],
+          sid: 'ReadLakeTables',
+          actions: ['s3:GetObject'],
+          resources: folders.map((folder) => props.lakeBucket.arnForObjects(`${folder}/*`)),
+        }),
+        new iam.PolicyStatement({
+          sid: 'ListLakeTables',
+          actions: ['s3:ListBucket'],
+          resources: [props.lakeBucket.bucketArn],
+          conditions: { StringLike: { 's3:prefix': folders.flatMap((folder) => [`${folder}/*`, `${folder}/`]) } },
         }),
         new iam.PolicyStatement({
           sid: 'WriteResults',
-          actions: ['s3:GetObject', 's3:PutObject', 's3:ListBucket', 's3:GetBucketLocation', 's3:AbortMultipartUpload'],
-          resources: [results.bucketArn, results.arnForObjects('*')],
+          actions: ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload'],
+          resources: [results.arnForObjects(`${RESULTS_PREFIX}*`)],
+        }),
+        new iam.PolicyStatement({
+          sid: 'ListResults',
+          actions: ['s3:ListBucket', 's3:GetBucketLocation'],
+          resources: [results.bucketArn],
         }),
         new iam.PolicyStatement({
           sid: 'UseLakeKey',
@@ -136,5 +159,12 @@ export class AnalyticsStack extends Stack {
         }),
       ],
     });
+    const lake = nagArnOf(props.lakeBucket);
+    const resultsArn = nagArnOf(results);
+    suppressNag(policy, 'readerLakeTables', [
+      `Resource::${glueArn(`table/${settings.database}/*`)}`,
+      `Resource::${resultsArn}/${RESULTS_PREFIX}*`,
+      ...folders.map((folder) => `Resource::${lake}/${folder}/*`),
+    ]);
   }
 }

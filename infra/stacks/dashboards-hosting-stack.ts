@@ -2,8 +2,9 @@
  * The built dashboards (`lake/site/`, from `meshwatch dashboards build`) in a private bucket behind
  * CloudFront with Origin Access Control. The pages show who read PII, so every viewer request goes
  * through a Lambda@Edge check of a Cognito ID token (sign-in through the hosted UI, MFA required,
- * no self sign-up). HTTPS only, security headers on every response. Deployed in us-east-1, where
- * Lambda@Edge functions must live.
+ * no self sign-up). HTTPS only, security headers on every response, standard logs of every
+ * request and server access logs of the bucket. Deployed in us-east-1, where Lambda@Edge
+ * functions must live.
  */
 import { createHash } from 'node:crypto';
 import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
@@ -20,7 +21,9 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import type { Construct } from 'constructs';
 import { type Deployment, EDGE_REGION } from '../config/deployment.js';
+import { AccessLogsBucket } from '../constructs/access-logs-bucket.js';
 import { SecureBucket } from '../constructs/secure-bucket.js';
+import { suppressNag } from '../security/nag-suppressions.js';
 
 const VIEWER_AUTH_SOURCE = fileURLToPath(new URL('../edge/viewer-auth/', import.meta.url));
 
@@ -43,6 +46,8 @@ export interface DashboardsHostingStackProps extends StackProps {
 
 export class DashboardsHostingStack extends Stack {
   readonly site: SecureBucket;
+  /** CloudFront standard logs and the site bucket's server access logs. */
+  readonly logs: AccessLogsBucket;
   readonly distribution: cloudfront.Distribution;
   readonly userPool: cognito.UserPool;
   readonly viewerAuth: lambda.Function;
@@ -50,10 +55,15 @@ export class DashboardsHostingStack extends Stack {
   constructor(scope: Construct, id: string, props: DashboardsHostingStackProps) {
     super(scope, id, props);
     const { deployment } = props;
+    this.logs = new AccessLogsBucket(this, 'Logs', {
+      retentionDays: deployment.infra.runner.log_retention_days,
+      aclDelivery: true,
+    });
     this.site = new SecureBucket(this, 'Site', {
       bucketName: deployment.siteBucketName,
       description: 'dashboards site',
       keyAlias: deployment.siteKeyAlias,
+      accessLogs: { bucket: this.logs.bucket, prefix: `s3/${deployment.siteBucketName}/` },
     });
     this.userPool = new cognito.UserPool(this, 'Viewers', {
       userPoolName: `${deployment.namePrefix}-dashboards`,
@@ -75,7 +85,7 @@ export class DashboardsHostingStack extends Stack {
       cognitoDomain: { domainPrefix: deployment.infra.dashboards.cognito_domain_prefix },
     });
     const parameterName = `/${deployment.namePrefix}/dashboards/viewer-auth`;
-    this.viewerAuth = this.viewerAuthFunction(parameterName);
+    this.viewerAuth = this.viewerAuthFunction(parameterName, `${deployment.namePrefix}-dashboards-viewer-auth`);
     const custom = deployment.infra.dashboards.custom_domain;
     this.distribution = new cloudfront.Distribution(this, 'Distribution', {
       comment: 'meshwatch dashboards',
@@ -88,6 +98,10 @@ export class DashboardsHostingStack extends Stack {
           }
         : {}),
       defaultRootObject: 'index.html',
+      // Standard logs: who fetched which page (the pages show who read PII; their readers are audited too).
+      enableLogging: true,
+      logBucket: this.logs.bucket,
+      logFilePrefix: 'cloudfront/',
       priceClass: deployment.infra.dashboards.price_class as cloudfront.PriceClass,
       httpVersion: cloudfront.HttpVersion.HTTP2_AND_3,
       defaultBehavior: {
@@ -136,6 +150,10 @@ export class DashboardsHostingStack extends Stack {
         domain: `${domain.domainName}.auth.${this.region}.amazoncognito.com`,
       }),
     });
+    suppressNag(this.userPool, 'viewerPoolFeaturePlan');
+    suppressNag(this.distribution, 'distributionGeoRestriction');
+    suppressNag(this.distribution, 'distributionWaf');
+    if (!custom) suppressNag(this.distribution, 'distributionDefaultCertificate');
     new CfnOutput(this, 'SiteUrl', { value: `https://${custom?.name ?? this.distribution.distributionDomainName}/` });
     new CfnOutput(this, 'ViewerUserPoolId', {
       value: this.userPool.userPoolId,
@@ -149,13 +167,12 @@ export class DashboardsHostingStack extends Stack {
    * domain (its callback URL): the function reads the settings from SSM at cold start instead of
    * having them compiled in, which would make a dependency cycle.
    */
-  private viewerAuthFunction(parameterName: string): lambda.Function {
+  private viewerAuthFunction(parameterName: string, functionName: string): lambda.Function {
     const role = new iam.Role(this, 'ViewerAuthRole', {
       assumedBy: new iam.CompositePrincipal(
         new iam.ServicePrincipal('lambda.amazonaws.com'),
         new iam.ServicePrincipal('edgelambda.amazonaws.com'),
       ),
-      managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('service-role/AWSLambdaBasicExecutionRole')],
     });
     role.addToPolicy(
       new iam.PolicyStatement({
@@ -164,9 +181,22 @@ export class DashboardsHostingStack extends Stack {
         resources: [`arn:aws:ssm:${EDGE_REGION}:${this.account}:parameter${parameterName}`],
       }),
     );
+    // What AWSLambdaBasicExecutionRole grants, for this function's log groups only: the edge
+    // replicas log to /aws/lambda/us-east-1.<name> in the region that ran them.
+    const logGroups = edgeLogGroupArns(this.account, functionName);
+    role.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'WriteOwnLogs',
+        actions: ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents'],
+        resources: logGroups,
+      }),
+    );
+    const wildcards = logGroups.filter((arn) => arn.includes('*')).map((arn) => `Resource::${arn}`);
+    suppressNag(role, 'edgeFunctionLogs', wildcards);
     return new lambda.Function(this, 'ViewerAuth', {
+      functionName,
       description: 'meshwatch dashboards: Cognito sign-in check (viewer request)',
-      runtime: lambda.Runtime.NODEJS_22_X,
+      runtime: lambda.Runtime.NODEJS_24_X,
       handler: 'index.handler',
       code: lambda.Code.fromAsset(viewerAuthAsset(parameterName)),
       role,
@@ -196,6 +226,14 @@ export class DashboardsHostingStack extends Stack {
       },
     });
   }
+}
+
+/** The log groups of a Lambda@Edge function: its own in us-east-1, its replicas' in every region. */
+export function edgeLogGroupArns(account: string, functionName: string): string[] {
+  return [
+    `arn:aws:logs:${EDGE_REGION}:${account}:log-group:/aws/lambda/${functionName}`,
+    `arn:aws:logs:*:${account}:log-group:/aws/lambda/${EDGE_REGION}.${functionName}`,
+  ].flatMap((group) => [group, `${group}:*`]);
 }
 
 /** The handler plus a config.json naming the SSM parameter, in a folder the asset is built from. */

@@ -2,22 +2,29 @@
  * The pipeline in the governance (or audit) account: the lake bucket, the runner as a Fargate task
  * (the repository's Dockerfile, or a pushed image), scheduled by EventBridge Scheduler — hourly
  * `meshwatch collect`, daily `meshwatch run` — with logs kept for a set time. The task role may
- * assume only the collector roles, put metrics only in the meshwatch namespace and publish only to
- * the on-call topic.
+ * assume only the collector roles, put metrics only in the meshwatch namespace, publish only to
+ * the on-call topic and touch only the lake, the org trail (read) and the dashboards site. The
+ * runners take the lake lease (infra/runner/lake-lease.ts) so overlapping schedules never push
+ * over each other. Access logs, VPC flow logs and Container Insights are on; the collector
+ * external id reaches the task from SSM Parameter Store, not its plain environment.
  */
 import { fileURLToPath } from 'node:url';
 import { CfnOutput, Duration, Fn, Stack, type StackProps, Tags, TimeZone } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
 import type * as sns from 'aws-cdk-lib/aws-sns';
+import * as ssm from 'aws-cdk-lib/aws-ssm';
 import type { Construct } from 'constructs';
 import { collectorRoleArn, type Deployment, EDGE_REGION } from '../config/deployment.js';
+import { AccessLogsBucket } from '../constructs/access-logs-bucket.js';
 import { SecureBucket } from '../constructs/secure-bucket.js';
+import { nagArnOf, suppressNag } from '../security/nag-suppressions.js';
 
 /** The repository root: the Docker build context of the runner image. */
 export const REPOSITORY_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -36,13 +43,28 @@ export function scheduledArguments(deployment: Deployment, schedule: keyof typeo
   return [...global, SCHEDULED_COMMANDS[schedule]];
 }
 
+/** The lake lease timing a schedule's task gets (read by infra/runner/entrypoint.ts). */
+export function leaseEnvironment(deployment: Deployment, schedule: keyof typeof SCHEDULED_COMMANDS): Record<string, string> {
+  const lease = deployment.infra.runner.lease;
+  const waitMinutes = schedule === 'collect' ? lease.collect_wait_minutes : lease.run_wait_minutes;
+  return {
+    MESHWATCH_LEASE_TTL_SECONDS: String(lease.ttl_minutes * 60),
+    MESHWATCH_LEASE_WAIT_SECONDS: String(waitMinutes * 60),
+  };
+}
+
 export interface PipelineStackProps extends StackProps {
   readonly deployment: Deployment;
   readonly oncallTopic: sns.ITopic;
+  /** The key the on-call topic is encrypted with: publishing needs it. */
+  readonly oncallTopicKey: kms.IKey;
 }
 
 export class PipelineStack extends Stack {
   readonly lake: SecureBucket;
+  /** Server access logs of the lake (and of the Athena results bucket), and the VPC flow logs. */
+  readonly accessLogs: AccessLogsBucket;
+  readonly externalIdParameter: ssm.StringParameter;
   readonly taskRole: iam.Role;
   readonly logGroup: logs.LogGroup;
   readonly taskDefinitions: Record<keyof typeof SCHEDULED_COMMANDS, ecs.FargateTaskDefinition>;
@@ -51,8 +73,10 @@ export class PipelineStack extends Stack {
     super(scope, id, props);
     const { deployment } = props;
     const { infra } = deployment;
+    this.accessLogs = new AccessLogsBucket(this, 'AccessLogs', { retentionDays: infra.runner.log_retention_days });
     this.lake = new SecureBucket(this, 'Lake', {
       bucketName: deployment.lakeBucketName,
+      accessLogs: { bucket: this.accessLogs.bucket, prefix: `s3/${deployment.lakeBucketName}/` },
       description: 'lake bucket',
       keyAlias: `alias/${deployment.namePrefix}-lake`,
       lifecycleRules: [
@@ -73,12 +97,23 @@ export class PipelineStack extends Stack {
       logGroupName: `/${deployment.namePrefix}/runner`,
       retention: infra.runner.log_retention_days as logs.RetentionDays,
     });
-    this.taskRole = this.createTaskRole(deployment, props.oncallTopic);
+    this.externalIdParameter = new ssm.StringParameter(this, 'ExternalId', {
+      parameterName: `/${deployment.namePrefix}/runner/collector-external-id`,
+      description: 'meshwatch: the sts:ExternalId the collector roles require (the task reads it as a secret)',
+      stringValue: deployment.externalId,
+    });
+    this.taskRole = this.createTaskRole(deployment, props.oncallTopic, props.oncallTopicKey);
     const vpc = new ec2.Vpc(this, 'Vpc', {
       maxAzs: 2,
       // Public subnets and no NAT gateway (~$32/month each): the task only calls AWS APIs outbound.
       natGateways: 0,
       subnetConfiguration: [{ name: 'public', subnetType: ec2.SubnetType.PUBLIC, cidrMask: 24 }],
+    });
+    // Every flow (accepted and rejected): the task talks only to AWS APIs, so this is small and
+    // shows where the runner connected.
+    vpc.addFlowLog('FlowLogs', {
+      destination: ec2.FlowLogDestination.toS3(this.accessLogs.bucket, 'vpc-flow-logs/'),
+      trafficType: ec2.FlowLogTrafficType.ALL,
     });
     const securityGroup = new ec2.SecurityGroup(this, 'RunnerSecurityGroup', {
       vpc,
@@ -86,7 +121,11 @@ export class PipelineStack extends Stack {
       allowAllOutbound: false,
     });
     securityGroup.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'AWS APIs over HTTPS');
-    const cluster = new ecs.Cluster(this, 'Cluster', { vpc, clusterName: `${deployment.namePrefix}` });
+    const cluster = new ecs.Cluster(this, 'Cluster', {
+      vpc,
+      clusterName: `${deployment.namePrefix}`,
+      containerInsightsV2: ecs.ContainerInsights.ENABLED,
+    });
     const image = infra.runner.image_uri
       ? ecs.ContainerImage.fromRegistry(infra.runner.image_uri)
       : ecs.ContainerImage.fromAsset(REPOSITORY_ROOT, { file: 'Dockerfile' });
@@ -150,14 +189,19 @@ export class PipelineStack extends Stack {
       environment: {
         MESHWATCH_LAKE_S3: `s3://${deployment.lakeBucketName}/`,
         MESHWATCH_SITE_S3: `s3://${deployment.siteBucketName}/`,
-        MESHWATCH_EXTERNAL_ID: deployment.externalId,
         NODE_ENV: 'production',
+        ...leaseEnvironment(deployment, schedule),
       },
+      // Injected by ECS from Parameter Store at start: not in the task definition for anyone who can describe it.
+      secrets: { [deployment.externalIdEnv]: ecs.Secret.fromSsmParameter(this.externalIdParameter) },
     });
+    suppressNag(definition, 'runnerPlainEnvironment');
+    // The execution role CDK makes for the image pull and the logs (not the task role).
+    suppressNag(definition.obtainExecutionRole(), 'executionRoleAuthToken', ['Resource::*']);
     return definition;
   }
 
-  private createTaskRole(deployment: Deployment, topic: sns.ITopic): iam.Role {
+  private createTaskRole(deployment: Deployment, topic: sns.ITopic, topicKey: kms.IKey): iam.Role {
     const role = new iam.Role(this, 'TaskRole', {
       roleName: deployment.taskRoleName,
       description: 'meshwatch runner: assumes the collector roles, writes the lake, publishes alerts',
@@ -180,11 +224,40 @@ export class PipelineStack extends Stack {
         conditions: { StringEquals: { 'cloudwatch:namespace': deployment.metricsNamespace } },
       }),
     );
-    topic.grantPublish(role);
-    this.lake.bucket.grantReadWrite(role);
+    role.addToPolicy(new iam.PolicyStatement({ sid: 'PublishOncall', actions: ['sns:Publish'], resources: [topic.topicArn] }));
+    role.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'EncryptOncallMessages',
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+        resources: [topicKey.keyArn],
+      }),
+    );
+    this.grantLakeSync(role);
     this.grantOrgTrailRead(role, deployment);
     this.grantSiteUpload(role, deployment);
+    suppressNag(role, 'runnerMetricsNamespace', ['Resource::*']);
     return role;
+  }
+
+  /**
+   * What the sync and the lake lease do, and no more: get, put (conditional ones too: S3 checks
+   * If-None-Match and If-Match under s3:PutObject) and delete objects — a conditional delete also
+   * needs s3:GetObject — list the bucket (so a missing key is 404, not 403), use the lake key.
+   */
+  private grantLakeSync(role: iam.Role): void {
+    const { bucket, key } = this.lake;
+    role.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'SyncLakeObjects',
+        actions: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'],
+        resources: [bucket.arnForObjects('*')],
+      }),
+    );
+    role.addToPolicy(new iam.PolicyStatement({ sid: 'ListLake', actions: ['s3:ListBucket'], resources: [bucket.bucketArn] }));
+    role.addToPolicy(
+      new iam.PolicyStatement({ sid: 'UseLakeKey', actions: ['kms:Decrypt', 'kms:GenerateDataKey'], resources: [key.keyArn] }),
+    );
+    suppressNag(role, 'runnerLakeObjects', [`Resource::${nagArnOf(bucket)}/*`]);
   }
 
   private grantOrgTrailRead(role: iam.Role, deployment: Deployment): void {
@@ -196,6 +269,7 @@ export class PipelineStack extends Stack {
         resources: [`arn:aws:s3:::${bucket}/${prefix}AWSLogs/*`],
       }),
     );
+    suppressNag(role, 'runnerOrgTrailObjects', [`Resource::arn:aws:s3:::${bucket}/${prefix}AWSLogs/*`]);
     role.addToPolicy(
       new iam.PolicyStatement({
         sid: 'ListOrgTrailBucket',
@@ -219,6 +293,7 @@ export class PipelineStack extends Stack {
         resources: [`${bucketArn}/*`],
       }),
     );
+    suppressNag(role, 'runnerSiteObjects', [`Resource::${bucketArn}/*`]);
     role.addToPolicy(new iam.PolicyStatement({ sid: 'ListDashboardsSite', actions: ['s3:ListBucket'], resources: [bucketArn] }));
     role.addToPolicy(
       new iam.PolicyStatement({
@@ -228,5 +303,6 @@ export class PipelineStack extends Stack {
         conditions: { 'ForAnyValue:StringEquals': { 'kms:ResourceAliases': deployment.siteKeyAlias } },
       }),
     );
+    suppressNag(role, 'runnerSiteKey', [`Resource::arn:aws:kms:${EDGE_REGION}:${deployment.pipeline.account}:key/*`]);
   }
 }

@@ -26,11 +26,11 @@ async function* collectScope(scope: ScopeContext): AsyncGenerator<CollectedRow> 
   const next: AthenaCheckpoint = { workgroups: { ...checkpoint.workgroups } };
   const meta = { collectedAt: scope.ctx.now, account, region };
   let unprocessed = 0;
-  for await (const workGroup of workGroups(athena)) {
+  for await (const workGroup of workGroups(athena, scope.paging)) {
     const name = workGroup.Name as string;
     if (wanted && !wanted.includes(name)) continue;
     yield { dataset: athenaWorkgroupsDataset, row: workGroupRow(workGroup) };
-    const listed = await newQueryIds(athena, name, checkpoint.workgroups[name]?.last_seen_id);
+    const listed = await newQueryIds(athena, name, checkpoint.workgroups[name]?.last_seen_id, scope.paging);
     if (listed.ids.length === 0) continue;
     const batch = await queryExecutions(athena, listed.ids);
     for (const execution of batch.executions) yield { dataset: athenaQueriesDataset, row: queryRow(execution, meta) };

@@ -12,14 +12,14 @@ import {
   type QueryExecution,
   type WorkGroup,
 } from '@aws-sdk/client-athena';
-import { chunks } from '../aws/paging.js';
+import { boundedPages, chunks, type PageLimit } from '../aws/paging.js';
 
 export const BATCH_LIMIT = 50;
 /** Rounds of re-asking for ids a batch left unprocessed before giving up on them. */
 export const UNPROCESSED_RETRY_ROUNDS = 3;
 
-export async function* workGroups(client: AthenaClient): AsyncGenerator<WorkGroup> {
-  for await (const page of paginateListWorkGroups({ client }, {})) {
+export async function* workGroups(client: AthenaClient, paging: PageLimit): AsyncGenerator<WorkGroup> {
+  for await (const page of boundedPages('ListWorkGroups', paginateListWorkGroups({ client }, {}), paging)) {
     for (const summary of page.WorkGroups ?? []) {
       if (!summary.Name) continue;
       const answer = await client.send(new GetWorkGroupCommand({ WorkGroup: summary.Name }));
@@ -36,9 +36,15 @@ export interface NewQueryIds {
 }
 
 /** Lists ids newest first and stops paging at `lastSeenId`. */
-export async function newQueryIds(client: AthenaClient, workGroup: string, lastSeenId: string | undefined): Promise<NewQueryIds> {
+export async function newQueryIds(
+  client: AthenaClient,
+  workGroup: string,
+  lastSeenId: string | undefined,
+  paging: PageLimit,
+): Promise<NewQueryIds> {
   const ids: string[] = [];
-  for await (const page of paginateListQueryExecutions({ client }, { WorkGroup: workGroup })) {
+  const pages = paginateListQueryExecutions({ client }, { WorkGroup: workGroup });
+  for await (const page of boundedPages('ListQueryExecutions', pages, paging)) {
     for (const id of page.QueryExecutionIds ?? []) {
       if (id === lastSeenId) return { ids, reachedCheckpoint: true };
       ids.push(id);

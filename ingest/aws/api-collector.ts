@@ -3,12 +3,16 @@
  * says which accounts and regions it reads and fetches rows for one account × region; this module
  * adds the meta columns (snapshot time, account, region), isolates failures per account × region
  * into `collection_errors` rows, writes each dataset and reports a StageResult.
+ *
+ * Bounds (network-bounds.ts): every client has request timeouts; every listing goes through the
+ * paging guard (`scope.paging`); when the source or run deadline (`options.signal`) aborts, the
+ * calls in flight stop, scopes not yet started are not started, and what was collected is written.
  */
 import type { MeshwatchConfig } from '../../lib/config/schema.js';
 import type { RunContext, StageResult } from '../../lib/context.js';
 import { createProgress } from '../../lib/progress.js';
 import type { CollectOptions, SourceCollector } from '../source.js';
-import { type AwsAccess, type AwsClientConfig, createAwsAccess, tagCommandErrors } from './clients.js';
+import { type AwsAccess, type AwsAccessOverrides, type AwsClientConfig, createAwsAccess, tagCommandErrors } from './clients.js';
 import { type CollectionErrorRow, collectionErrorRow, collectionErrorsDataset } from './collection-errors.js';
 import type { DatasetSpec } from './dataset-spec.js';
 import {
@@ -18,6 +22,9 @@ import {
   type WriteDatasetResult,
   writeDataset,
 } from './dataset-writer.js';
+import { deadlineReached } from './deadline.js';
+import { networkBounds } from './network-bounds.js';
+import type { PageLimit } from './paging.js';
 
 export interface Scope {
   readonly account: string;
@@ -41,6 +48,8 @@ export interface ScopeContext {
   readonly scope: Scope;
   readonly ctx: RunContext;
   readonly options: CollectOptions;
+  /** The bound every listing of this scope passes to `boundedPages` (network.max_pages). */
+  readonly paging: PageLimit;
   /** An SDK client for this account and region (errors tagged with their command; destroyed after the scope). */
   client<C extends { destroy(): void }>(Client: new (config: AwsClientConfig) => C): C;
   note(line: string): void;
@@ -69,8 +78,8 @@ export interface ApiCollectorDefinition {
 }
 
 export interface ApiCollectorDependencies {
-  /** Builds the AWS access (tests pass fixed base credentials). */
-  readonly awsAccess?: (config: MeshwatchConfig) => Promise<AwsAccess>;
+  /** Builds the AWS access (tests pass fixed base credentials; `overrides.signal` is the deadline). */
+  readonly awsAccess?: (config: MeshwatchConfig, overrides: AwsAccessOverrides) => Promise<AwsAccess>;
 }
 
 const SCOPE_CONCURRENCY = 4;
@@ -107,13 +116,16 @@ async function runApiCollector(
   options: CollectOptions,
   dependencies: ApiCollectorDependencies,
 ): Promise<StageResult> {
-  const aws = await (dependencies.awsAccess ?? createAwsAccess)(ctx.config);
+  const signal = options.signal;
+  const aws = await (dependencies.awsAccess ?? createAwsAccess)(ctx.config, signal ? { signal } : {});
   const scopes = selectScopes(definition, ctx.config, options);
   const notes: string[] = [];
   const progress = createProgress({ label: definition.name, logger: ctx.logger });
   let done = 0;
   const outcomes = await mapWithConcurrency(scopes, SCOPE_CONCURRENCY, async (scope) => {
-    const outcome = await collectOneScope(definition, ctx, options, aws, scope, notes);
+    const outcome = deadlineReached(signal)
+      ? notStarted(definition, scope, signal)
+      : await collectOneScope(definition, ctx, options, aws, scope, notes);
     done += 1;
     progress.update({ done, total: scopes.length });
     return outcome;
@@ -132,6 +144,8 @@ async function runApiCollector(
   if (scopes.length === 0)
     notes.push(`${definition.name}: no account to collect (check sources.${definition.name}.accounts and the account kinds)`);
   if (failures.length > 0) notes.push(`${definition.name}: ${failures.length} account-region(s) failed, see collection_errors`);
+  const deadline = deadlineReached(signal);
+  if (deadline) notes.push(`${definition.name}: stopped by a deadline (${deadline.message}); what was collected is written`);
   return {
     stage: `collect ${definition.name}`,
     outputs: written.map((result) => ({ name: result.name, rows: result.rows, path: result.path })),
@@ -166,8 +180,9 @@ async function collectOneScope(
     scope,
     ctx,
     options,
+    paging: { maxPages: networkBounds(ctx.config).maxPages },
     client(Client) {
-      const client = tagCommandErrors(new Client(aws.clientConfig(scope.account, scope.region)));
+      const client = aws.withDeadline(tagCommandErrors(new Client(aws.clientConfig(scope.account, scope.region))));
       clients.push(client);
       return client;
     },
@@ -185,11 +200,29 @@ async function collectOneScope(
     }
     return { scope, rows, afterWrite };
   } catch (error) {
-    // A failed scope contributes no rows and no checkpoint: its earlier data stays as it was.
-    return { scope, rows: new Map(), afterWrite: [], error: collectionErrorRow(definition.name, scope, error) };
+    // A failed scope contributes no rows and no checkpoint: its earlier data stays as it was (a
+    // partial listing written as the day's snapshot would read as grants or tables removed).
+    const deadline = deadlineReached(options.signal);
+    const cause = deadline ? deadline.during(commandOf(error)) : error;
+    return { scope, rows: new Map(), afterWrite: [], error: collectionErrorRow(definition.name, scope, cause) };
   } finally {
     for (const client of clients) client.destroy();
   }
+}
+
+/** A scope the deadline came before: recorded, so the missing account-region is visible in the lake. */
+function notStarted(definition: ApiCollectorDefinition, scope: Scope, signal: AbortSignal | undefined): ScopeOutcome {
+  const deadline = deadlineReached(signal);
+  return {
+    scope,
+    rows: new Map(),
+    afterWrite: [],
+    error: collectionErrorRow(definition.name, scope, deadline?.during('(not started)')),
+  };
+}
+
+function commandOf(error: unknown): string | undefined {
+  return (error as { $command?: string } | undefined)?.$command?.replace(/Command$/, '');
 }
 
 async function writeOutcomes(

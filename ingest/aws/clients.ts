@@ -3,12 +3,17 @@
  * chain (or `aws.profile` / AWS_PROFILE), `sts:AssumeRole` into `arn:aws:iam::<account>:role/<aws.roles.collector>`
  * once per account, the configured endpoint override and the SDK's standard retry with
  * `aws.max_attempts` — or, in file mode, an in-process handler answering from recorded responses.
+ * Live clients get the network bounds (network-bounds.ts): connection and request timeouts on
+ * every attempt, and the source/run deadline given as `signal`.
  */
-import { fromNodeProviderChain, fromTemporaryCredentials } from '@aws-sdk/credential-providers';
+import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import { accountsOfKind } from '../../lib/config/accounts.js';
 import type { MeshwatchConfig } from '../../lib/config/schema.js';
+import { assumeRoleCredentials } from './assume-role.js';
+import { anySignal } from './deadline.js';
 import { createFileRequestHandler, type FileRequestHandler } from './file-request-handler.js';
+import { type BoundedRequestHandler, boundedRequestHandler, networkBounds } from './network-bounds.js';
 import { openSampleApiStore } from './sample-api/manifest.js';
 import { accessKeyForAccount } from './sample-api/wire.js';
 
@@ -20,28 +25,36 @@ export interface AwsClientConfig {
   readonly maxAttempts: number;
   readonly retryMode: 'standard';
   readonly endpoint?: string;
-  readonly requestHandler?: FileRequestHandler;
+  readonly requestHandler: FileRequestHandler | BoundedRequestHandler;
 }
 
 export interface AwsAccess {
   readonly mode: 'live' | 'file';
-  /** Options for an SDK client acting in `account` and `region`. */
+  /** Options for an SDK client acting in `account` and `region` (a new request handler each call). */
   clientConfig(account: string, region: string): AwsClientConfig;
   /** The same for S3: path-style addressing when an endpoint override is set. */
   s3ClientConfig(account: string, region: string): AwsClientConfig & { readonly forcePathStyle: boolean };
+  /**
+   * The client, sending every command with this access's deadline signal: the SDK then also cuts
+   * its retry backoff short (the request handler alone stops only the request in flight).
+   */
+  withDeadline<C>(client: C): C;
 }
 
 export interface AwsAccessOverrides {
   /** Credentials to assume roles with, instead of the default provider chain (tests). */
   readonly baseCredentials?: AwsCredentialIdentityProvider;
+  /** The source or run deadline: every request of every client built from this access stops when it aborts. */
+  readonly signal?: AbortSignal;
 }
 
 export async function createAwsAccess(config: MeshwatchConfig, overrides: AwsAccessOverrides = {}): Promise<AwsAccess> {
-  return config.aws.mode === 'file' ? createFileAccess(config) : createLiveAccess(config, overrides);
+  return config.aws.mode === 'file' ? createFileAccess(config, overrides) : createLiveAccess(config, overrides);
 }
 
 function createLiveAccess(config: MeshwatchConfig, overrides: AwsAccessOverrides): AwsAccess {
   const base = overrides.baseCredentials ?? fromNodeProviderChain(config.aws.profile ? { profile: config.aws.profile } : {});
+  const bounds = networkBounds(config);
   const stsRegion = config.regions[0] ?? 'us-east-1';
   const perAccount = new Map<string, AwsCredentialIdentityProvider>();
   const credentialsFor = (account: string): AwsCredentialIdentityProvider => {
@@ -49,19 +62,19 @@ function createLiveAccess(config: MeshwatchConfig, overrides: AwsAccessOverrides
     if (!provider) {
       provider = memoizeCredentials(
         tagFailures(
-          fromTemporaryCredentials({
-            masterCredentials: base,
+          assumeRoleCredentials({
+            base,
             params: {
               RoleArn: collectorRoleArn(account, config.aws.roles.collector),
               RoleSessionName: COLLECTOR_SESSION_NAME,
               // The deployed collector roles trust the task role only with this external id (infra/).
               ...externalIdParam(config.aws.roles.external_id_env),
             },
-            clientConfig: {
-              region: stsRegion,
-              maxAttempts: config.aws.max_attempts,
-              ...(config.aws.endpoint ? { endpoint: config.aws.endpoint } : {}),
-            },
+            region: stsRegion,
+            maxAttempts: config.aws.max_attempts,
+            bounds,
+            ...(config.aws.endpoint ? { endpoint: config.aws.endpoint } : {}),
+            ...(overrides.signal ? { signal: overrides.signal } : {}),
           }),
         ),
       );
@@ -74,16 +87,19 @@ function createLiveAccess(config: MeshwatchConfig, overrides: AwsAccessOverrides
     credentials: credentialsFor(account),
     maxAttempts: config.aws.max_attempts,
     retryMode: 'standard',
+    // One handler per client: destroying a client closes its handler's sockets only.
+    requestHandler: boundedRequestHandler(bounds, overrides.signal),
     ...(config.aws.endpoint ? { endpoint: config.aws.endpoint } : {}),
   });
   return {
     mode: 'live',
     clientConfig,
+    withDeadline: (client) => (overrides.signal ? passAbortSignal(client, overrides.signal) : client),
     s3ClientConfig: (account, region) => ({ ...clientConfig(account, region), forcePathStyle: Boolean(config.aws.endpoint) }),
   };
 }
 
-async function createFileAccess(config: MeshwatchConfig): Promise<AwsAccess> {
+async function createFileAccess(config: MeshwatchConfig, overrides: AwsAccessOverrides): Promise<AwsAccess> {
   // No request leaves the process in file mode, so the SDK's notice about future Node versions
   // (printed once per process on Node 20) is noise on the sample run; live mode still shows it.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -101,6 +117,7 @@ async function createFileAccess(config: MeshwatchConfig): Promise<AwsAccess> {
   return {
     mode: 'file',
     clientConfig,
+    withDeadline: (client) => (overrides.signal ? passAbortSignal(client, overrides.signal) : client),
     s3ClientConfig: (account, region) => ({ ...clientConfig(account, region), forcePathStyle: true }),
   };
 }
@@ -160,6 +177,19 @@ export function tagCommandErrors<C>(client: C): C {
     },
     { step: 'initialize', name: 'meshwatchCommandTag' },
   );
+  return client;
+}
+
+interface SendingClient {
+  send(command: unknown, options?: { abortSignal?: AbortSignal }): Promise<unknown>;
+}
+
+/** Passes `signal` with every command the client sends (the caller's own signal still counts). */
+export function passAbortSignal<C>(client: C, signal: AbortSignal): C {
+  const sending = client as unknown as SendingClient;
+  const send = sending.send.bind(client);
+  sending.send = (command, options = {}) =>
+    send(command, { ...options, abortSignal: anySignal(options.abortSignal, signal) as AbortSignal });
   return client;
 }
 

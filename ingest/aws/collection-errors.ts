@@ -14,11 +14,17 @@ export const collectionErrorsDataset: DatasetSpec = defineDataset({
     { name: 'source', type: 'VARCHAR', description: 'collector: lakeformation, glue, athena, cost_explorer, organizations' },
     { name: 'account_id', type: 'VARCHAR', description: 'the account being read' },
     { name: 'region', type: 'VARCHAR', description: 'the region being read' },
-    { name: 'operation', type: 'VARCHAR', description: 'the API operation that failed (e.g. ListPermissions), or AssumeRole' },
+    {
+      name: 'operation',
+      type: 'VARCHAR',
+      description:
+        'the API operation that failed (e.g. ListPermissions), or AssumeRole; (not started) when a deadline came first',
+    },
     {
       name: 'error_name',
       type: 'VARCHAR',
-      description: 'AWS error code / error class (AccessDeniedException, ThrottlingException...)',
+      description:
+        'AWS error code / error class (AccessDeniedException, ThrottlingException, TimeoutError...), or a network bound: RepeatedPageToken, PageLimitExceeded, AssumeRoleDeadlineExceeded, SourceDeadlineExceeded, RunDeadlineExceeded',
     },
     { name: 'message', type: 'VARCHAR', description: 'the error message' },
     { name: 'snapshot_date', type: 'DATE', description: 'the run day (partition)' },

@@ -3,15 +3,21 @@
  * Parquet. Rows go through DuckDB's typed JSON reader into a table created from the declaration,
  * are written to a staging folder, and each affected partition folder is then swapped into place
  * with renames — so re-running the same day replaces that day's partitions and never duplicates.
+ * A re-run with nothing new rewrites nothing, so the marts stay current: a write given the same
+ * rows over the same files as the last one is skipped before DuckDB (write-manifest.ts), and a
+ * partition whose staged files equal the ones in place is left as it is.
  */
 import { randomUUID } from 'node:crypto';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { LakeError } from '../../lib/errors.js';
 import { createStagingDir, listFiles, pathExists } from '../../lib/lake/atomic.js';
 import { type Database, openDatabase, quoteIdentifier, quoteLiteral } from '../../lib/lake/duckdb.js';
 import type { LakeLayout } from '../../lib/lake/layout.js';
+import { describeReason, printable, resolveUnder, segmentProblem, UnsafePathError } from '../../lib/lake/safe-path.js';
+import { sameParquetContents } from '../../lib/lake/same-contents.js';
 import { type ColumnSpec, createTableSql, type DatasetSpec, jsonColumnsSql } from './dataset-spec.js';
+import { filesListing, hashText, readWriteRecord, saveWriteRecord } from './write-manifest.js';
 
 export type DatasetRow = Readonly<Record<string, unknown>>;
 export type PartitionValues = Readonly<Record<string, string>>;
@@ -42,24 +48,32 @@ export async function writeDataset(
 ): Promise<WriteDatasetResult> {
   const datasetDir = layout.datasetDir(spec.name);
   const affected = affectedPartitions(spec, rows, options.cover ?? []);
+  const ndjson = rows.map((row) => JSON.stringify(normaliseRow(spec, row))).join('\n');
+  const partitionDirs = affected.map((values) => partitionDir(datasetDir, spec, values));
+  const key = hashText(partitionDirs.map((dir) => relative(layout.root, dir)).sort());
+  const input = hashText([JSON.stringify(spec), key, ndjson]);
+  const unchanged = await unchangedSinceLastWrite(layout, spec, key, input, partitionDirs);
+  if (unchanged) return unchanged;
   const staging = await createStagingDir(layout.tmpDir, spec.name);
   try {
     const db = await openDatabase(':memory:', { threads: 1 });
     try {
-      await loadIncoming(db, spec, rows, staging);
+      await loadIncoming(db, spec, ndjson, staging);
       const source = spec.mode.kind === 'merge' ? await mergeWithExisting(db, spec, datasetDir, affected) : 'incoming';
       await stagePartitions(db, spec, source, join(staging, 'out'), affected);
     } finally {
       db.close();
     }
     await swapPartitions(spec, join(staging, 'out'), datasetDir, join(staging, 'replaced'), affected);
-    return {
-      name: spec.name,
-      written: rows.length,
-      rows: await countRows(datasetDir),
-      partitions: affected.length,
-      path: datasetDir,
-    };
+    const total = await countRows(datasetDir);
+    await saveWriteRecord(layout, spec.name, key, {
+      input,
+      partitions: await filesListing(layout.root, partitionDirs),
+      dataset: await filesListing(layout.root, [datasetDir]),
+      rows: total,
+      recorded_at: new Date().toISOString(),
+    });
+    return { name: spec.name, written: rows.length, rows: total, partitions: affected.length, path: datasetDir };
   } catch (cause) {
     if (cause instanceof LakeError) throw cause;
     throw new LakeError(`cannot write dataset ${spec.name}`, { cause, context: { file: datasetDir } });
@@ -73,6 +87,12 @@ export function partitionPath(spec: DatasetSpec, values: PartitionValues): strin
   return spec.partitionBy.map((key) => `${key}=${values[key]}`).join('/');
 }
 
+/** The partition's folder under `base` (the dataset or its staging copy); `base` itself when unpartitioned. */
+function partitionDir(base: string, spec: DatasetSpec, values: PartitionValues): string {
+  const relativePath = partitionPath(spec, values);
+  return relativePath ? resolveUnder(base, relativePath) : base;
+}
+
 function affectedPartitions(
   spec: DatasetSpec,
   rows: readonly DatasetRow[],
@@ -81,6 +101,7 @@ function affectedPartitions(
   if (spec.partitionBy.length === 0) return [{}];
   const byPath = new Map<string, PartitionValues>();
   for (const values of [...rows.map((row) => partitionValuesOf(spec, row)), ...cover]) {
+    for (const key of spec.partitionBy) assertPartitionValue(spec, key, String(values[key]));
     byPath.set(partitionPath(spec, values), values);
   }
   return [...byPath.values()];
@@ -96,16 +117,53 @@ function partitionValuesOf(spec: DatasetSpec, row: DatasetRow): PartitionValues 
         context: { key },
       });
     }
-    values[key] = String(value);
+    values[key] = assertPartitionValue(spec, key, String(value));
   }
   return values;
 }
 
-async function loadIncoming(db: Database, spec: DatasetSpec, rows: readonly DatasetRow[], staging: string): Promise<void> {
+/**
+ * A partition value becomes the folder `key=value`: one from data (a region, an account id an API
+ * returned) with `/`, `..` or NUL would put the partition outside the dataset (issue 24).
+ */
+function assertPartitionValue(spec: DatasetSpec, key: string, value: string): string {
+  const problem = segmentProblem(`${key}=${value}`) ?? (value === '.' || value === '..' ? 'parent-segment' : null);
+  if (problem) {
+    throw new UnsafePathError(
+      `dataset ${spec.name}: a row's partition value ${key}="${printable(value)}" ${describeReason(problem)}`,
+      problem,
+      { context: { key, value: printable(value), dataset: spec.name } },
+    );
+  }
+  return value;
+}
+
+/** The result of the last write when it was given the same input over the same files; else undefined. */
+async function unchangedSinceLastWrite(
+  layout: LakeLayout,
+  spec: DatasetSpec,
+  key: string,
+  input: string,
+  partitionDirs: readonly string[],
+): Promise<WriteDatasetResult | undefined> {
+  const record = await readWriteRecord(layout, spec.name, key);
+  if (record?.input !== input || (await filesListing(layout.root, partitionDirs)) !== record.partitions) return undefined;
+  const datasetDir = layout.datasetDir(spec.name);
+  const sameDataset = (await filesListing(layout.root, [datasetDir])) === record.dataset;
+  return {
+    name: spec.name,
+    written: 0,
+    rows: sameDataset ? record.rows : await countRows(datasetDir),
+    partitions: 0,
+    path: datasetDir,
+  };
+}
+
+async function loadIncoming(db: Database, spec: DatasetSpec, ndjson: string, staging: string): Promise<void> {
   await db.run(createTableSql(spec, 'incoming'));
-  if (rows.length === 0) return;
+  if (ndjson === '') return;
   const file = join(staging, 'rows.ndjson');
-  await writeFile(file, `${rows.map((row) => JSON.stringify(normaliseRow(spec, row))).join('\n')}\n`);
+  await writeFile(file, `${ndjson}\n`);
   await db.run(
     `INSERT INTO incoming SELECT * FROM read_json(${quoteLiteral(file)}, format = 'newline_delimited', columns = ${jsonColumnsSql(
       spec,
@@ -159,7 +217,7 @@ async function mergeWithExisting(
   if (spec.mode.kind !== 'merge') return 'incoming';
   const files: string[] = [];
   for (const values of affected) {
-    const dir = join(datasetDir, partitionPath(spec, values));
+    const dir = partitionDir(datasetDir, spec, values);
     files.push(...(await listFiles(dir)).filter((file) => file.endsWith('.parquet')));
   }
   if (files.length === 0) return 'incoming';
@@ -200,7 +258,7 @@ async function stagePartitions(
     .map((column) => quoteIdentifier(column.name))
     .join(', ');
   for (const values of affected) {
-    const dir = join(outDir, partitionPath(spec, values));
+    const dir = partitionDir(outDir, spec, values);
     if (partitioned && (await pathExists(dir))) continue;
     await mkdir(dir, { recursive: true });
     const where = partitioned ? 'WHERE false' : '';
@@ -222,10 +280,12 @@ async function swapPartitions(
 ): Promise<void> {
   await mkdir(replacedDir, { recursive: true });
   for (const values of affected) {
-    const relativePath = partitionPath(spec, values);
-    const staged = relativePath ? join(outDir, relativePath) : outDir;
-    const target = relativePath ? join(datasetDir, relativePath) : datasetDir;
-    if (await pathExists(target)) await rename(target, join(replacedDir, randomUUID()));
+    const staged = partitionDir(outDir, spec, values);
+    const target = partitionDir(datasetDir, spec, values);
+    if (await pathExists(target)) {
+      if (await sameParquetContents(staged, target)) continue;
+      await rename(target, join(replacedDir, randomUUID()));
+    }
     await mkdir(dirname(target), { recursive: true });
     await rename(staged, target);
   }

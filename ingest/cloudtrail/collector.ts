@@ -34,15 +34,16 @@ export async function collectCloudtrail(ctx: RunContext, options: CollectOptions
   const workers = source.workers ?? Math.max(1, Math.min(availableParallelism(), 8));
   const notes: string[] = [];
   const problems: StageProblem[] = [];
-  const trails = await trailSources(ctx);
+  const { quarantineDir } = cloudtrailPaths(ctx.layout);
+  const trails = await trailSources(ctx, options.signal);
   for (const trail of trails) {
     const summary = await ingestTrail(ctx, trail, listingPlan(options), {
       workers,
       verifyDigests: source.verify_digests,
       ...(source.batch_rows ? { batchRows: source.batch_rows } : {}),
     });
-    notes.push(...describeTrailRun(trail.location, summary));
-    problems.push(...trailProblems(trail.location, summary));
+    notes.push(...describeTrailRun(trail.location, summary, quarantineDir));
+    problems.push(...trailProblems(trail.location, summary, quarantineDir));
   }
   // A trail that cannot be read fails the source (it throws); LookupEvents fails per account × region.
   const scopes = { total: trails.length, failed: 0 };
@@ -50,7 +51,7 @@ export async function collectCloudtrail(ctx: RunContext, options: CollectOptions
     const { collectLookupEvents } = await import('./lookup-events.js');
     const lookup = await collectLookupEvents(ctx, source.lookup_events, options, { workers });
     notes.push(...describeLookupRun(lookup));
-    problems.push(...lookupProblems(lookup, cloudtrailPaths(ctx.layout).quarantineDir));
+    problems.push(...lookupProblems(lookup, quarantineDir));
     scopes.total += lookup.scopes;
     scopes.failed += lookup.failures.length;
   }
@@ -58,7 +59,7 @@ export async function collectCloudtrail(ctx: RunContext, options: CollectOptions
   return { stage: 'cloudtrail', outputs: await datasetRowCounts(ctx), notes, warnings, problems, scopes };
 }
 
-async function trailSources(ctx: RunContext): Promise<TrailSource[]> {
+async function trailSources(ctx: RunContext, signal: AbortSignal | undefined): Promise<TrailSource[]> {
   const source = ctx.config.sources.cloudtrail;
   const sources: TrailSource[] = [];
   if (source?.path) {
@@ -73,22 +74,24 @@ async function trailSources(ctx: RunContext): Promise<TrailSource[]> {
       import('./public-keys-api.js'),
       import('./s3-source.js'),
     ]);
-    const access = await createAwsAccess(ctx.config);
+    // The source deadline stops the bucket's requests (network.source_deadline_seconds).
+    const access = await createAwsAccess(ctx.config, signal ? { signal } : {});
     // The org-trail bucket lives in the log-archive account (else the management account).
     const bucketAccount =
       accountsOfKind(ctx.config, 'log-archive')[0]?.id ?? accountsOfKind(ctx.config, 'management')[0]?.id ?? '000000000000';
     const region = ctx.config.regions[0] ?? 'us-east-1';
-    const client = new S3Client(access.s3ClientConfig(bucketAccount, region));
+    const client = access.withDeadline(new S3Client(access.s3ClientConfig(bucketAccount, region)));
     sources.push(
       s3TrailSource(client, parseS3Url(source.s3), {
-        listPublicKeys: () => listPublicKeysFor(access, bucketAccount, ctx.config.regions),
+        listPublicKeys: () => listPublicKeysFor(access, bucketAccount, ctx.config.regions, ctx.config.network.max_pages),
+        maxPages: ctx.config.network.max_pages,
       }),
     );
   }
   return sources;
 }
 
-export function describeTrailRun(location: string, summary: TrailIngestSummary): string[] {
+export function describeTrailRun(location: string, summary: TrailIngestSummary, quarantineDir: string): string[] {
   const notes = [
     `${location}: ${summary.objectsRead} new objects of ${summary.objectsListed} listed; ` +
       `read ${summary.records} records = ${summary.written} written + ${summary.quarantinedRecords} quarantined + ` +
@@ -106,10 +109,13 @@ export function describeTrailRun(location: string, summary: TrailIngestSummary):
   const quarantined = Object.entries(summary.quarantinedByReason).sort(([a], [b]) => (a < b ? -1 : 1));
   if (quarantined.length > 0) {
     notes.push(
-      `quarantine: ${quarantined.map(([reason, count]) => `${reason} ${count}`).join(', ')} this run, in ${summary.quarantineDir}`,
+      `quarantine: ${quarantined.map(([reason, count]) => `${reason} ${count}`).join(', ')} this run, in ${quarantineDir}`,
     );
   }
   if (summary.skipped.insights) notes.push(`skipped ${describeSkipped('insights', summary.skipped.insights)}`);
+  if (summary.objectsRefused > 0) {
+    notes.push(`${summary.objectsRefused} objects refused unread: unsafe key or symlink out of the copy (in ${quarantineDir})`);
+  }
   if (summary.recoveredInterruptedRun) notes.push('completed the publish of an interrupted earlier run');
   return notes;
 }

@@ -15,13 +15,14 @@ import { join } from 'node:path';
 import type { RunContext } from '../../lib/context.js';
 import { createStagingDir } from '../../lib/lake/atomic.js';
 import { type Database, openDatabase, quoteLiteral } from '../../lib/lake/duckdb.js';
+import { printable } from '../../lib/lake/safe-path.js';
 import type { Logger } from '../../lib/log.js';
 import { createProgress } from '../../lib/progress.js';
 import { writeBatch } from './batch-writer.js';
 import { type ExpectedHash, type IntegrityScan, scanDigests, verdictFor } from './integrity.js';
 import { Manifest, type ManifestEntry, type Verification } from './manifest.js';
 import { NATIVE_GROUP_FILES } from './native-tasks.js';
-import { type ObjectKeyInfo, parseObjectKey } from './object-key.js';
+import { type ObjectKeyInfo, parseObjectKey, unsafeKeyReason } from './object-key.js';
 import type { ObjectTaskResult } from './object-task.js';
 import { objectsFileName, stageObjectsShard } from './objects-dataset.js';
 import { prefetched } from './prefetch.js';
@@ -29,7 +30,7 @@ import { publishWithJournal } from './publish-journal.js';
 import { BatchQuarantine } from './quarantine.js';
 import { countSkipped, type SkippedObjects, type SkipReason, skipReasonOfLogKey } from './skipped-objects.js';
 import { type CloudtrailPaths, cloudtrailPaths, recoverInterruptedRun } from './state-paths.js';
-import type { ListingPlan, TrailObject, TrailSource } from './trail-source.js';
+import type { ListingPlan, RefusedObject, TrailObject, TrailSource } from './trail-source.js';
 import { createWorkerPool, type WorkerPool } from './worker-pool.js';
 
 export interface TrailIngestSettings {
@@ -49,6 +50,8 @@ export interface TrailIngestSummary {
   /** Objects DuckDB read whole (native-tasks.ts); the others took the JS path. */
   objectsNative: number;
   objectsQuarantined: number;
+  /** Listed entries quarantined unread: an unsafe key (`..`, NUL...) or a symlink out of a local copy. */
+  objectsRefused: number;
   records: number;
   written: number;
   quarantinedRecords: number;
@@ -59,10 +62,8 @@ export interface TrailIngestSummary {
    * run dropped, whether read now or by an earlier run.
    */
   conflictingDuplicates: number;
-  /** Quarantine entries this run wrote, by reason (objects, records and conflicting duplicates). */
+  /** Quarantine entries this run wrote (in `<lake>/_quarantine/cloudtrail`), by reason: objects, records, conflicting duplicates. */
   quarantinedByReason: Record<string, number>;
-  /** Where the quarantine entries go (`<lake>/_quarantine/cloudtrail`). */
-  quarantineDir: string;
   bytesRead: number;
   batches: number;
   /** Rows from earlier runs replaced by a later delivery of the same event. */
@@ -133,7 +134,7 @@ export async function ingestTrail(
   const recovery = await recoverInterruptedRun(paths);
   if (recovery.recovered) ctx.logger.info('cloudtrail: finished publishing a batch an interrupted run left behind');
   const manifest = await Manifest.load(paths.stateDir);
-  const summary = emptySummary(recovery.recovered, paths.quarantineDir);
+  const summary = emptySummary(recovery.recovered);
 
   const integrity: IntegrityScan = settings.verifyDigests
     ? await scanDigests(source, plan, manifest, ctx.logger)
@@ -147,7 +148,14 @@ export async function ingestTrail(
   const pending: PendingObject[] = [];
   const listed = new Set<string>();
   const logScopes = new Map<string, number>();
+  const refused: RefusedKey[] = [];
   for await (const object of source.list(plan, 'CloudTrail')) {
+    const refusal = refusalOf(object);
+    if (refusal) {
+      refused.push({ key: object.key, ...refusal });
+      ctx.logger.warn(`cloudtrail: refused ${printable(object.key)}: ${refusal.detail}`);
+      continue;
+    }
     const info = parseObjectKey(object.key);
     if (info?.kind !== 'log') {
       countSkipped(summary.skipped, skipReasonOfLogKey(object.key), object.key);
@@ -176,7 +184,8 @@ export async function ingestTrail(
   pending.sort(byDayThenKey);
   const manifestChanged = await applyDigestsToKnownObjects(manifest, integrity.expected, listed, source, summary, ctx);
 
-  if (pending.length === 0 && !manifestChanged && !manifest.hasChanges()) {
+  summary.objectsRefused = refused.length;
+  if (pending.length === 0 && refused.length === 0 && !manifestChanged && !manifest.hasChanges()) {
     countVerification(manifest, summary);
     return summary;
   }
@@ -203,9 +212,9 @@ export async function ingestTrail(
        SET partitioned_write_flush_threshold = 4096; SET partitioned_write_max_open_files = 16`,
     );
     if (pool) {
-      await readObjects({ ctx, source, pending, settings, integrity, manifest, summary, pool, db, paths, runDir });
+      await readObjects({ ctx, source, pending, refused, settings, integrity, manifest, summary, pool, db, paths, runDir });
     } else {
-      const batch = await newBatch(runDir, 0);
+      const batch = await newBatch(runDir, 0, refused);
       const memoryLimit = mainMemoryLimit(settings);
       await publishBatch({ db, manifest, paths, batch, runId: runIdOf(runDir), logger: ctx.logger, memoryLimit });
     }
@@ -222,6 +231,7 @@ interface ReadContext {
   readonly ctx: RunContext;
   readonly source: TrailSource;
   readonly pending: readonly PendingObject[];
+  readonly refused: readonly RefusedKey[];
   readonly settings: TrailIngestSettings;
   readonly integrity: IntegrityScan;
   readonly manifest: Manifest;
@@ -238,7 +248,7 @@ async function readObjects(read: ReadContext): Promise<void> {
   const progress = createProgress({ label: 'cloudtrail', logger: read.ctx.logger });
   const startedAt = Date.now();
   const runId = runIdOf(read.runDir);
-  let batch = await newBatch(read.runDir, 0);
+  let batch = await newBatch(read.runDir, 0, read.refused);
   const inFlight = new Set<Promise<void>>();
   let batchTasks: Promise<void>[] = [];
   // A worker answers the objects DuckDB reads whole a group at a time (native-tasks.ts): keep more
@@ -507,19 +517,33 @@ async function applyDigestsToKnownObjects(
   return changed;
 }
 
-async function newBatch(runDir: string, number: number): Promise<Batch> {
+/** A new batch; the first of a run also carries the listed entries refused unread. */
+async function newBatch(runDir: string, number: number, refused: readonly RefusedKey[] = []): Promise<Batch> {
   const stageDir = join(runDir, `batch-${number}`);
   const rowsDir = join(stageDir, 'rows');
   await mkdir(rowsDir, { recursive: true });
+  const quarantine = new BatchQuarantine();
+  for (const entry of refused) quarantine.addObject(entry.key, entry.reason, entry.detail, null);
   return {
     number,
     stageDir,
     rowsDir,
     entries: new Map(),
-    quarantine: new BatchQuarantine(),
+    quarantine,
     rows: 0,
     lastDay: null,
   };
+}
+
+interface RefusedKey extends RefusedObject {
+  readonly key: string;
+}
+
+/** Why a listed entry is quarantined unread (the source's refusal, or a key no trail file has), or null. */
+function refusalOf(object: TrailObject): RefusedObject | null {
+  if (object.refused) return object.refused;
+  const unsafe = unsafeKeyReason(object.key);
+  return unsafe ? { reason: 'unsafe_key', detail: `${unsafe}; CloudTrail never writes such a key` } : null;
 }
 
 function byDayThenKey(a: PendingObject, b: PendingObject): number {
@@ -578,19 +602,19 @@ function countReason(summary: TrailIngestSummary, reason: string, count = 1): vo
   summary.quarantinedByReason[reason] = (summary.quarantinedByReason[reason] ?? 0) + count;
 }
 
-function emptySummary(recovered: boolean, quarantineDir: string): TrailIngestSummary {
+function emptySummary(recovered: boolean): TrailIngestSummary {
   return {
     objectsListed: 0,
     objectsRead: 0,
     objectsNative: 0,
     objectsQuarantined: 0,
+    objectsRefused: 0,
     records: 0,
     written: 0,
     quarantinedRecords: 0,
     duplicates: 0,
     conflictingDuplicates: 0,
     quarantinedByReason: {},
-    quarantineDir,
     bytesRead: 0,
     batches: 0,
     replacedEarlier: 0,

@@ -19,6 +19,7 @@ import type { RunContext } from '../../lib/context.js';
 import { describeError } from '../../lib/errors.js';
 import { writeFileAtomic } from '../../lib/lake/atomic.js';
 import { createAwsAccess } from '../aws/clients.js';
+import { PageGuard } from '../aws/paging.js';
 import type { CollectOptions } from '../source.js';
 import { ingestTrail } from './ingest-trail.js';
 import { localTrailSource } from './local-source.js';
@@ -70,9 +71,12 @@ export async function collectLookupEvents(
   const paths = cloudtrailPaths(ctx.layout);
   const root = ctx.layout.statePath('cloudtrail', 'lookup-events');
   const checkpoint = await loadCheckpoint(paths.lookupCheckpoint);
-  const access = dependencies.clientFor ? undefined : await createAwsAccess(ctx.config);
+  const access = dependencies.clientFor
+    ? undefined
+    : await createAwsAccess(ctx.config, options.signal ? { signal: options.signal } : {});
   const clientFor =
-    dependencies.clientFor ?? ((account: string, region: string) => new CloudTrailClient(access!.clientConfig(account, region)));
+    dependencies.clientFor ??
+    ((account: string, region: string) => access!.withDeadline(new CloudTrailClient(access!.clientConfig(account, region))));
   const bucketFor = tokenBuckets({ ratePerSecond: dependencies.ratePerSecond ?? 2, capacity: 1 });
   const accounts = lookup.accounts.filter((account) => !options.accounts || options.accounts.includes(account));
   const regions = options.regions ?? ctx.config.regions;
@@ -102,6 +106,7 @@ export async function collectLookupEvents(
           const state = checkpoint[scope] ?? {};
           checkpoint[scope] = state;
           let pass = state.pass ?? newPass(ctx.now, lookup.days, state.completeUntil, options);
+          const guard = new PageGuard('LookupEvents', { maxPages: ctx.config.network.max_pages });
           for (;;) {
             await bucket.take();
             summary.requests++;
@@ -119,6 +124,7 @@ export async function collectLookupEvents(
               await saveCheckpoint();
               break;
             }
+            guard.afterPage(page.NextToken);
             pass = { ...pass, nextToken: page.NextToken, page: pass.page + 1 };
             checkpoint[scope] = { ...state, pass };
             await saveCheckpoint();

@@ -1,8 +1,12 @@
 /**
  * What an org-trail object key says: log or digest, account, region, day and delivery time.
- *   [prefix/]AWSLogs/[o-orgid/]<account>/CloudTrail/<region>/YYYY/MM/DD/<account>_CloudTrail_<region>_<YYYYMMDDTHHmmZ>_<16>.json.gz
- *   [prefix/]AWSLogs/[o-orgid/]<account>/CloudTrail-Digest/<region>/YYYY/MM/DD/<...>_<YYYYMMDDTHHmmssZ>.json.gz
+ * Keys are canonical (from `AWSLogs/` on, trail-source.ts):
+ *   AWSLogs/[o-orgid/]<account>/CloudTrail/<region>/YYYY/MM/DD/<account>_CloudTrail_<region>_<YYYYMMDDTHHmmZ>_<16>.json.gz
+ *   AWSLogs/[o-orgid/]<account>/CloudTrail-Digest/<region>/YYYY/MM/DD/<...>_<YYYYMMDDTHHmmssZ>.json.gz
+ * The pattern is anchored at both ends and a key with a `..`, `.` or empty segment, NUL or a
+ * backslash is no trail file: anyone who may put an object in the bucket chooses its key (issue 24).
  */
+import { describeReason, relativePathProblem } from '../../lib/lake/safe-path.js';
 
 export type ObjectKind = 'log' | 'digest';
 
@@ -17,11 +21,12 @@ export interface ObjectKeyInfo {
 }
 
 const KEY_PATTERN =
-  /(?:^|\/)AWSLogs\/(?:o-[a-z0-9]+\/)?(\d{12})\/(CloudTrail|CloudTrail-Digest)\/([a-z0-9-]+)\/(\d{4})\/(\d{2})\/(\d{2})\/([^/]+)$/;
+  /^AWSLogs\/(?:o-[a-z0-9]+\/)?(\d{12})\/(CloudTrail|CloudTrail-Digest)\/([a-z0-9-]+)\/(\d{4})\/(\d{2})\/(\d{2})\/([^/]+)$/;
 const NAME_TIME = /_(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})?Z(?:_|\.|$)/;
 
 /** Null for keys that are neither log files nor digests (public-keys.json, sidecars, other trails' files). */
 export function parseObjectKey(key: string): ObjectKeyInfo | null {
+  if (unsafeKeyReason(key)) return null;
   const match = KEY_PATTERN.exec(key);
   if (!match) return null;
   const [, accountId, folder, region, year, month, day, name] = match as unknown as string[];
@@ -41,6 +46,15 @@ export function parseObjectKey(key: string): ObjectKeyInfo | null {
     // A name with an impossible time keeps its object; only the delivery time is unknown.
     deliveredAt: deliveredAt && isRealInstant(deliveredAt) ? deliveredAt : null,
   };
+}
+
+/**
+ * Why a listed key must be neither read nor named on disk (`..` segments, NUL, ...), or null.
+ * Such keys are quarantined with this reason rather than skipped: CloudTrail never writes them.
+ */
+export function unsafeKeyReason(key: string): string | null {
+  const problem = relativePathProblem(key);
+  return problem ? `the object key ${describeReason(problem)}` : null;
 }
 
 /** Days already checked: a re-run parses every listed key (80k on a month of 10M events), over ~30 days. */

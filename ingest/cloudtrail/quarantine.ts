@@ -1,11 +1,15 @@
 /**
  * Bad input, kept with the reason: `<lake>/_quarantine/cloudtrail/<run>-<batch>.jsonl` holds one
  * line per rejected object or record (key, reason, detail, the record itself), and the bytes of a
- * rejected object are kept under `objects/<key>`. Files are staged with the batch and published by
- * the same journal, so a re-run after a crash never writes an entry twice.
+ * rejected object are kept as `objects/<sanitised key>-<hash>` (safeFileName): the key is chosen by
+ * whoever put the object in the bucket, so it is never joined onto a path (issue 24). Files are
+ * staged with the batch and published by the same journal, so a re-run after a crash never writes
+ * an entry twice.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { dirMode, fileMode } from '../../lib/lake/file-modes.js';
+import { resolveUnder, safeFileName } from '../../lib/lake/safe-path.js';
 
 export interface QuarantineEntry {
   readonly key: string;
@@ -29,7 +33,7 @@ export class BatchQuarantine {
   }
 
   addObject(key: string, reason: string, detail: string, bytes: Uint8Array | null): void {
-    const bytesFile = bytes ? `objects/${key}` : undefined;
+    const bytesFile = bytes ? `objects/${safeFileName(key)}` : undefined;
     this.entries.push({ key, reason, detail, ...(bytesFile ? { bytes_file: bytesFile } : {}) });
     if (bytes && bytesFile) this.objectBytes.set(bytesFile, bytes);
   }
@@ -44,14 +48,17 @@ export class BatchQuarantine {
     const at = new Date().toISOString();
     const moves: { from: string; to: string }[] = [];
     const listing = join(stageDir, `${name}.jsonl`);
-    await mkdir(stageDir, { recursive: true });
-    await writeFile(listing, `${this.entries.map((entry) => JSON.stringify({ ...entry, quarantined_at: at })).join('\n')}\n`);
+    // Raw records and an attacker's bytes: owner-only (file-modes.ts), whatever the umask.
+    await mkdir(stageDir, { recursive: true, mode: dirMode() });
+    await writeFile(listing, `${this.entries.map((entry) => JSON.stringify({ ...entry, quarantined_at: at })).join('\n')}\n`, {
+      mode: fileMode(),
+    });
     moves.push({ from: listing, to: join(quarantineDir, `${name}.jsonl`) });
     for (const [file, bytes] of this.objectBytes) {
-      const staged = join(stageDir, file);
-      await mkdir(dirname(staged), { recursive: true });
-      await writeFile(staged, bytes);
-      moves.push({ from: staged, to: join(quarantineDir, file) });
+      const staged = resolveUnder(stageDir, file);
+      await mkdir(dirname(staged), { recursive: true, mode: dirMode() });
+      await writeFile(staged, bytes, { mode: fileMode() });
+      moves.push({ from: staged, to: resolveUnder(quarantineDir, file) });
     }
     return moves;
   }

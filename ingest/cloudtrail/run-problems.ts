@@ -11,16 +11,21 @@ import { OBJECT_PROBLEM_REASONS } from './parse-log-object.js';
 /** How many accounts × regions without a digest are named in the summary line (all are in the warnings). */
 const NAMED_SCOPES = 3;
 
-export function trailProblems(location: string, summary: TrailIngestSummary): StageProblem[] {
+/** `quarantineDir`: where the run's quarantine entries went (`<lake>/_quarantine/cloudtrail`). */
+export function trailProblems(location: string, summary: TrailIngestSummary, quarantineDir: string): StageProblem[] {
   const problems: StageProblem[] = [];
   const add = (count: number, what: string) => {
     if (count > 0) problems.push({ count, what: `${what} [${location}]` });
   };
-  const { quarantinedByReason: byReason, quarantineDir } = summary;
+  const byReason = summary.quarantinedByReason;
   const objectReasons = Object.keys(byReason).filter((reason) => OBJECT_REASONS.has(reason));
   const recordReasons = Object.keys(byReason).filter((reason) => !OBJECT_REASONS.has(reason) && reason !== CONFLICTING_DUPLICATE);
   add(summary.objectsQuarantined, `object(s) quarantined whole in ${quarantineDir} (${reasonCounts(byReason, objectReasons)})`);
   add(summary.quarantinedRecords, `record(s) quarantined in ${quarantineDir} (${reasonCounts(byReason, recordReasons)})`);
+  add(
+    summary.objectsRefused,
+    `listed entr(ies) refused unread (an unsafe key or a symlink out of the copy), recorded in ${quarantineDir}`,
+  );
   add(
     summary.conflictingDuplicates,
     `event(s) delivered twice with different content: the dropped copies are in ${quarantineDir} (reason ${CONFLICTING_DUPLICATE})`,

@@ -11,7 +11,9 @@ import {
   paginateListObjectsV2,
   type S3Client,
 } from '@aws-sdk/client-s3';
+import { NETWORK_DEFAULTS } from '../../lib/config/schema.js';
 import { CollectorError } from '../../lib/errors.js';
+import { boundedPages } from '../aws/paging.js';
 import type { ListingPlan, TrailObject, TrailSource } from './trail-source.js';
 
 export interface S3Location {
@@ -30,10 +32,15 @@ export function parseS3Url(url: string): S3Location {
 export interface S3SourceOptions {
   /** Fallback for `public-keys.json`: the CloudTrail ListPublicKeys bodies of the trail's regions. */
   readonly listPublicKeys?: () => Promise<unknown>;
+  /** Pages one listing may take (network.max_pages): a bucket answering the same token forever ends the listing. */
+  readonly maxPages?: number;
 }
 
 export function s3TrailSource(client: S3Client, location: S3Location, options: S3SourceOptions = {}): TrailSource {
   const { bucket, prefix } = location;
+  const paging = { maxPages: options.maxPages ?? NETWORK_DEFAULTS.max_pages };
+  const listing = (input: { Bucket: string; Prefix: string; Delimiter?: string }) =>
+    boundedPages('ListObjectsV2', paginateListObjectsV2({ client }, input), paging, (page) => page.NextContinuationToken);
   const fullKey = (key: string) => `${prefix}${key}`;
   const fail = (what: string, key: string, cause: unknown) =>
     new CollectorError(`S3 ${what} failed for s3://${bucket}/${fullKey(key)}`, {
@@ -45,7 +52,7 @@ export function s3TrailSource(client: S3Client, location: S3Location, options: S
   async function childFolders(under: string): Promise<string[]> {
     const names: string[] = [];
     try {
-      for await (const page of paginateListObjectsV2({ client }, { Bucket: bucket, Prefix: fullKey(under), Delimiter: '/' })) {
+      for await (const page of listing({ Bucket: bucket, Prefix: fullKey(under), Delimiter: '/' })) {
         for (const common of page.CommonPrefixes ?? []) {
           const name = (common.Prefix ?? '').slice(fullKey(under).length).replace(/\/$/, '');
           if (name) names.push(name);
@@ -60,7 +67,7 @@ export function s3TrailSource(client: S3Client, location: S3Location, options: S
   async function* objectsUnder(under: string): AsyncGenerator<TrailObject> {
     let pages: AsyncIterable<ListObjectsV2CommandOutput>;
     try {
-      pages = paginateListObjectsV2({ client }, { Bucket: bucket, Prefix: fullKey(under) });
+      pages = listing({ Bucket: bucket, Prefix: fullKey(under) });
       for await (const page of pages) {
         for (const object of page.Contents ?? []) {
           if (!object.Key || object.Key.endsWith('/')) continue;

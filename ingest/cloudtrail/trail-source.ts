@@ -10,6 +10,14 @@ export interface TrailObject {
   readonly size: number;
   /** S3 ETag, or the local file's mtime: a change means the object must be read again. */
   readonly version: string;
+  /** Set when the entry must not be read (a symlink out of the local copy): it is quarantined with this. */
+  readonly refused?: RefusedObject;
+}
+
+/** Why a listed object is quarantined unread: `reason` is the code, `detail` the sentence. */
+export interface RefusedObject {
+  readonly reason: string;
+  readonly detail: string;
 }
 
 /** What to list: accounts × regions × days (undefined = every one present). */

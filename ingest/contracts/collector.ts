@@ -8,7 +8,8 @@ import { relative } from 'node:path';
 import { parse } from 'yaml';
 import type { RunContext, StageResult } from '../../lib/context.js';
 import { CollectorError } from '../../lib/errors.js';
-import { listFiles, pathExists } from '../../lib/lake/atomic.js';
+import { pathExists } from '../../lib/lake/atomic.js';
+import { listFilesInside } from '../../lib/lake/safe-path.js';
 import { columnTypes } from '../aws/dataset-spec.js';
 import { quarantineFile, writeLocalDataset } from '../declared-grants/local-dataset.js';
 import type { SourceCollector } from '../source.js';
@@ -48,10 +49,18 @@ export async function collectContracts(ctx: RunContext): Promise<StageResult> {
       hint: 'set sources.contracts.path to the folder of data-contract YAML files',
     });
   }
-  const files = (await listFiles(configured.path)).filter((file) => /\.ya?ml$/.test(file));
+  // Symlinks are followed only inside the folder; one leading out is quarantined, not read (issue 24).
+  const listing = await listFilesInside(configured.path);
+  const files = listing.files.filter((file) => /\.ya?ml$/.test(file));
   const rows: Record<string, unknown>[] = [];
   const seen = new Map<string, string>();
   let quarantined = 0;
+  for (const refused of listing.refused) {
+    const name = relative(configured.path, refused.path);
+    quarantined += 1;
+    await quarantineFile(ctx.layout, 'contracts', name, `not read: ${refused.reason}`);
+    ctx.logger.warn(`contracts: ${name} quarantined — not read: ${refused.reason}`);
+  }
   for (const file of files) {
     const name = relative(configured.path, file);
     const reason = await loadContract(file, name, rows, seen);

@@ -45,6 +45,7 @@ async function* collectScope(scope: ScopeContext): AsyncGenerator<CollectedRow> 
     const period = fetchPeriod(scope.ctx.now, historyDays, refreshDays, state.groupings[id]?.final_through);
     const estimatedByDay = new Map<string, boolean>();
     const pages = pagesByToken(
+      'GetCostAndUsage',
       (token) => {
         paidRequests += 1;
         return client.send(
@@ -58,6 +59,7 @@ async function* collectScope(scope: ScopeContext): AsyncGenerator<CollectedRow> 
         );
       },
       (page) => page.NextPageToken,
+      scope.paging,
     );
     for await (const page of pages) {
       for (const result of page.ResultsByTime ?? []) {

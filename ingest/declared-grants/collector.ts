@@ -8,6 +8,7 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RunContext, StageResult } from '../../lib/context.js';
 import { CollectorError } from '../../lib/errors.js';
+import { describeReason, unsafePathReason } from '../../lib/lake/safe-path.js';
 import { columnTypes } from '../aws/dataset-spec.js';
 import type { SourceCollector } from '../source.js';
 import { declaredGrantsDataset } from './dataset.js';
@@ -19,9 +20,14 @@ export const DECLARED_GRANT_COLUMNS = columnTypes(declaredGrantsDataset);
 export async function collectDeclaredGrants(ctx: RunContext): Promise<StageResult> {
   const configured = ctx.config.sources.declared_grants;
   if (!configured) return { stage: 'declared_grants', outputs: [], notes: ['not configured'], warnings: 0 };
-  const files = await inputFiles(configured.path);
+  const { files, refused } = await inputFiles(configured.path);
   const grants: DeclaredGrant[] = [];
   let quarantined = 0;
+  for (const entry of refused) {
+    quarantined += 1;
+    await quarantineFile(ctx.layout, 'declared_grants', entry.path, `not read: ${entry.reason}`);
+    ctx.logger.warn(`declared_grants: ${entry.path} quarantined — not read: ${entry.reason}`);
+  }
   for (const file of files) {
     let parsed: ReturnType<typeof parseTerraformShow>;
     try {
@@ -48,7 +54,8 @@ export async function collectDeclaredGrants(ctx: RunContext): Promise<StageResul
   };
 }
 
-async function inputFiles(path: string): Promise<string[]> {
+/** The file, or the folder's `.json` files; a symlink in the folder leading out of it is refused (issue 24). */
+async function inputFiles(path: string): Promise<{ files: string[]; refused: { path: string; reason: string }[] }> {
   let info: Awaited<ReturnType<typeof stat>>;
   try {
     info = await stat(path);
@@ -59,11 +66,15 @@ async function inputFiles(path: string): Promise<string[]> {
       hint: 'set sources.declared_grants.path to the output of `terraform show -json` (a file or a folder of them)',
     });
   }
-  if (!info.isDirectory()) return [path];
-  return (await readdir(path))
-    .filter((name) => name.endsWith('.json'))
-    .sort()
-    .map((name) => join(path, name));
+  if (!info.isDirectory()) return { files: [path], refused: [] };
+  const files: string[] = [];
+  const refused: { path: string; reason: string }[] = [];
+  for (const name of (await readdir(path)).filter((entry) => entry.endsWith('.json')).sort()) {
+    const unsafe = unsafePathReason(path, name);
+    if (unsafe) refused.push({ path: join(path, name), reason: `it ${describeReason(unsafe)} (${path})` });
+    else files.push(join(path, name));
+  }
+  return { files, refused };
 }
 
 export const declaredGrantsCollector: SourceCollector = {

@@ -1,7 +1,7 @@
 /**
  * Writes a small dataset read from local files (declared grants, data contracts) as one Parquet
  * file that replaces the previous one atomically: these inputs are the whole declared state each
- * time, so a re-run gives the same dataset. Rows go through newline-delimited JSON into DuckDB with
+ * time, so a re-run gives the same dataset (and, when nothing changed, leaves the file in place). Rows go through newline-delimited JSON into DuckDB with
  * the declared column types, so the Parquet schema is the column list below, not a guess.
  */
 import { mkdir, rm, writeFile } from 'node:fs/promises';
@@ -9,6 +9,8 @@ import { join } from 'node:path';
 import { createStagingDir, publishStagedFiles, writeFileAtomic } from '../../lib/lake/atomic.js';
 import { openDatabase, quoteIdentifier, quoteLiteral } from '../../lib/lake/duckdb.js';
 import type { LakeLayout } from '../../lib/lake/layout.js';
+import { safeFileName } from '../../lib/lake/safe-path.js';
+import { sameParquetContents } from '../../lib/lake/same-contents.js';
 
 export type ColumnTypes = Readonly<Record<string, string>>;
 
@@ -43,14 +45,17 @@ export async function writeLocalDataset(
     db.close();
   }
   const target = layout.datasetDir(dataset);
-  await publishStagedFiles(join(staging, 'out'), target);
+  if (!(await sameParquetContents(join(staging, 'out'), target))) await publishStagedFiles(join(staging, 'out'), target);
   await rm(staging, { recursive: true, force: true });
   return join(target, `${dataset}.parquet`);
 }
 
-/** Records a rejected input file with the reason, under `_quarantine/<source>/`. */
+/**
+ * Records a rejected input file with the reason, under `_quarantine/<source>/`. The file's name is
+ * data (any name in the input folder): it is sanitised and hashed, never joined on (issue 24).
+ */
 export async function quarantineFile(layout: LakeLayout, source: string, file: string, reason: string): Promise<void> {
-  const name = `${file.replace(/[^A-Za-z0-9._-]+/g, '_').slice(-120)}.reason.json`;
+  const name = safeFileName(file, '.reason.json');
   await writeFileAtomic(
     layout.quarantinePath(source, name),
     `${JSON.stringify({ source, file, reason, quarantined_at: new Date().toISOString() }, null, 2)}\n`,

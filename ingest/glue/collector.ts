@@ -9,14 +9,14 @@ import { databaseRow, partitionRow, tableRow } from './rows.js';
 
 async function* collectScope(scope: ScopeContext): AsyncGenerator<CollectedRow> {
   const glue = scope.client(GlueClient);
-  for await (const database of glueDatabases(glue)) {
+  for await (const database of glueDatabases(glue, scope.paging)) {
     yield { dataset: glueDatabasesDataset, row: databaseRow(database) };
     if (!database.Name || database.TargetDatabase) continue;
-    for await (const table of glueTables(glue, database.Name)) {
+    for await (const table of glueTables(glue, database.Name, scope.paging)) {
       yield { dataset: glueTablesDataset, row: tableRow(table) };
       // Resource links and views have no partitions of their own.
       if (!table.Name || table.TargetTable || (table.PartitionKeys ?? []).length === 0) continue;
-      for await (const partition of gluePartitions(glue, database.Name, table.Name)) {
+      for await (const partition of gluePartitions(glue, database.Name, table.Name, scope.paging)) {
         yield { dataset: gluePartitionsDataset, row: partitionRow(partition, database.Name, table.Name) };
       }
     }

@@ -1,4 +1,4 @@
-/** Async generators over the Glue catalog of one account and region (SDK paginators). */
+/** Async generators over the Glue catalog of one account and region (SDK paginators, through the paging guard). */
 import {
   type Database,
   type GlueClient,
@@ -8,27 +8,39 @@ import {
   paginateGetTables,
   type Table,
 } from '@aws-sdk/client-glue';
+import { boundedPages, type PageLimit } from '../aws/paging.js';
 
-export async function* glueDatabases(client: GlueClient): AsyncGenerator<Database> {
-  for await (const page of paginateGetDatabases({ client }, {})) yield* page.DatabaseList ?? [];
+export async function* glueDatabases(client: GlueClient, paging: PageLimit): AsyncGenerator<Database> {
+  for await (const page of boundedPages('GetDatabases', paginateGetDatabases({ client }, {}), paging)) {
+    yield* page.DatabaseList ?? [];
+  }
 }
 
-export async function* glueTables(client: GlueClient, databaseName: string): AsyncGenerator<Table> {
-  for await (const page of paginateGetTables({ client }, { DatabaseName: databaseName })) yield* page.TableList ?? [];
+export async function* glueTables(client: GlueClient, databaseName: string, paging: PageLimit): AsyncGenerator<Table> {
+  const pages = paginateGetTables({ client }, { DatabaseName: databaseName });
+  for await (const page of boundedPages('GetTables', pages, paging)) yield* page.TableList ?? [];
 }
 
-export async function* gluePartitions(client: GlueClient, databaseName: string, tableName: string): AsyncGenerator<Partition> {
+export async function* gluePartitions(
+  client: GlueClient,
+  databaseName: string,
+  tableName: string,
+  paging: PageLimit,
+): AsyncGenerator<Partition> {
   // Partitions repeat the table's column schema; leaving it out keeps large tables' pages small.
   const input = { DatabaseName: databaseName, TableName: tableName, ExcludeColumnSchema: true };
-  for await (const page of paginateGetPartitions({ client }, input)) {
+  for await (const page of boundedPages('GetPartitions', paginateGetPartitions({ client }, input), paging)) {
     yield* page.Partitions ?? [];
   }
 }
 
 /** Every table of every database of the account's catalog. */
-export async function* glueCatalogTables(client: GlueClient): AsyncGenerator<{ database: Database; table: Table }> {
-  for await (const database of glueDatabases(client)) {
+export async function* glueCatalogTables(
+  client: GlueClient,
+  paging: PageLimit,
+): AsyncGenerator<{ database: Database; table: Table }> {
+  for await (const database of glueDatabases(client, paging)) {
     if (!database.Name) continue;
-    for await (const table of glueTables(client, database.Name)) yield { database, table };
+    for await (const table of glueTables(client, database.Name, paging)) yield { database, table };
   }
 }

@@ -14,6 +14,7 @@ import {
 import { sourceAccounts } from '../aws/accounts.js';
 import { type ApiCollectorDependencies, type CollectedRow, defineApiCollector, type ScopeContext } from '../aws/api-collector.js';
 import type { DatasetRow } from '../aws/dataset-writer.js';
+import { boundedPages } from '../aws/paging.js';
 import { glueCatalogTables } from '../glue/fetch.js';
 import type { SourceCollector } from '../source.js';
 import { lfPermissionsDataset, lfResourceTagsDataset, lfSettingsDataset, lfTagsDataset } from './datasets.js';
@@ -24,7 +25,7 @@ async function* collectScope(scope: ScopeContext): AsyncGenerator<CollectedRow> 
   for (const row of await allPermissionRows(lakeFormation, scope)) yield { dataset: lfPermissionsDataset, row };
   const settings = await lakeFormation.send(new GetDataLakeSettingsCommand({}));
   yield { dataset: lfSettingsDataset, row: settingsRow(settings.DataLakeSettings) };
-  for await (const page of paginateListLFTags({ client: lakeFormation }, {})) {
+  for await (const page of boundedPages('ListLFTags', paginateListLFTags({ client: lakeFormation }, {}), scope.paging)) {
     for (const tag of page.LFTags ?? []) yield { dataset: lfTagsDataset, row: tagRow(tag) };
   }
   const seenDatabaseTags = new Set<string>();
@@ -54,7 +55,7 @@ const TYPED_PASSES = ['LF_TAG', 'LF_TAG_POLICY'] as const;
 async function allPermissionRows(client: LakeFormationClient, scope: ScopeContext): Promise<DatasetRow[]> {
   const rows = new Map<string, DatasetRow>();
   const collect = async (input: ListPermissionsCommandInput) => {
-    for await (const page of paginateListPermissions({ client }, input)) {
+    for await (const page of boundedPages('ListPermissions', paginateListPermissions({ client }, input), scope.paging)) {
       for (const grant of page.PrincipalResourcePermissions ?? []) {
         const row = permissionRow(grant);
         rows.set(grantKey(row), row);
@@ -84,7 +85,7 @@ function grantKey(row: DatasetRow): string {
 async function catalogTables(scope: ScopeContext): Promise<TableRef[]> {
   const glue = scope.client(GlueClient);
   const tables: TableRef[] = [];
-  for await (const { database, table } of glueCatalogTables(glue)) {
+  for await (const { database, table } of glueCatalogTables(glue, scope.paging)) {
     if (database.TargetDatabase || table.TargetTable || !database.Name || !table.Name) continue;
     tables.push({
       catalogId: table.CatalogId ?? database.CatalogId ?? scope.scope.account,

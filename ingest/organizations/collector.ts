@@ -6,17 +6,19 @@ import { accountsOfKind } from '../../lib/config/accounts.js';
 import { GLOBAL_API_REGION } from '../aws/accounts.js';
 import { type ApiCollectorDependencies, type CollectedRow, defineApiCollector, type ScopeContext } from '../aws/api-collector.js';
 import type { DatasetRow } from '../aws/dataset-writer.js';
+import { boundedPages } from '../aws/paging.js';
 import type { SourceCollector } from '../source.js';
 import { orgAccountsDataset } from './datasets.js';
 
 async function* collectScope(scope: ScopeContext): AsyncGenerator<CollectedRow> {
   const client = scope.client(OrganizationsClient);
   const domainTag = scope.ctx.config.sources.organizations?.domain_tag_key ?? 'domain';
-  for await (const page of paginateListAccounts({ client }, {})) {
+  for await (const page of boundedPages('ListAccounts', paginateListAccounts({ client }, {}), scope.paging)) {
     for (const account of page.Accounts ?? []) {
       if (!account.Id) continue;
       const tags: Record<string, string> = {};
-      for await (const tagPage of paginateListTagsForResource({ client }, { ResourceId: account.Id })) {
+      const tagPages = paginateListTagsForResource({ client }, { ResourceId: account.Id });
+      for await (const tagPage of boundedPages('ListTagsForResource', tagPages, scope.paging)) {
         for (const tag of tagPage.Tags ?? []) if (tag.Key) tags[tag.Key] = tag.Value ?? '';
       }
       yield { dataset: orgAccountsDataset, row: accountRow(account, tags, domainTag) };

@@ -63,6 +63,57 @@ const costExplorerSource = z.strictObject({
   history_days: z.number().int().min(1).max(365).default(60),
 });
 
+// --- network bounds (ingest/aws/network-bounds.ts) ---------------------------------------------
+/** Every AWS call has a timeout and every listing a bound; see README "Network timeouts and bounds". */
+export const NETWORK_DEFAULTS = {
+  connect_timeout_ms: 5_000,
+  request_timeout_ms: 60_000,
+  max_pages: 10_000,
+  assume_role_timeout_ms: 30_000,
+  source_deadline_seconds: 1_800,
+  run_deadline_seconds: 3_300,
+} as const;
+
+const networkSection = z.strictObject({
+  connect_timeout_ms: z
+    .number()
+    .int()
+    .min(10)
+    .max(120_000)
+    .default(NETWORK_DEFAULTS.connect_timeout_ms)
+    .describe('time to open a connection to an AWS endpoint, per attempt'),
+  request_timeout_ms: z
+    .number()
+    .int()
+    .min(10)
+    .max(900_000)
+    .default(NETWORK_DEFAULTS.request_timeout_ms)
+    .describe('time to wait for an answer, and the longest silence while a body arrives, per attempt'),
+  max_pages: z
+    .number()
+    .int()
+    .min(1)
+    .default(NETWORK_DEFAULTS.max_pages)
+    .describe('pages one listing call may take before it is ended as a collection_errors row'),
+  assume_role_timeout_ms: z
+    .number()
+    .int()
+    .min(10)
+    .max(900_000)
+    .default(NETWORK_DEFAULTS.assume_role_timeout_ms)
+    .describe('time one sts:AssumeRole may take with all its retries'),
+  source_deadline_seconds: z
+    .number()
+    .positive('must be a number of seconds above 0, e.g. 1800')
+    .default(NETWORK_DEFAULTS.source_deadline_seconds)
+    .describe('time one source (glue, athena, cloudtrail...) may take; then it stops and keeps what it collected'),
+  run_deadline_seconds: z
+    .number()
+    .positive('must be a number of seconds above 0, e.g. 3300')
+    .default(NETWORK_DEFAULTS.run_deadline_seconds)
+    .describe('time the whole collect stage may take; sources not reached by then are not started'),
+});
+
 // --- alerts (reports/alerts) -------------------------------------------------------------------
 export const ALERT_SEVERITIES = ['low', 'medium', 'high', 'critical'] as const;
 
@@ -183,6 +234,7 @@ export const configSchema = z.strictObject({
       roles: { collector: 'MeshwatchReadOnly', external_id_env: 'MESHWATCH_EXTERNAL_ID' },
       max_attempts: 8,
     }),
+  network: networkSection.default(NETWORK_DEFAULTS),
   sources: z
     .strictObject({
       cloudtrail: cloudtrailSource.optional(),
@@ -234,11 +286,23 @@ export const configSchema = z.strictObject({
     .default({ memory_limit: '4GB' }),
   alerts: alertsSection.default({ namespace: 'Meshwatch', destinations: [], rules: {}, renotify_after_hours: 24 }),
   dashboards: z.strictObject({ title: z.string().default('meshwatch') }).default({ title: 'meshwatch' }),
+  file_modes: z
+    .strictObject({
+      group_readable: z
+        .boolean({ error: 'must be true or false' })
+        .default(false)
+        .describe(
+          "true: the owner's group may read the lake, reports and site (files 0640, folders 0750); default owner-only (0600/0700)",
+        ),
+    })
+    .default({ group_readable: false })
+    .describe('modes of everything meshwatch writes; never readable by others (README "Security")'),
 });
 
 export type MeshwatchConfig = z.infer<typeof configSchema>;
 export type AccountConfig = z.infer<typeof accountSchema>;
 export type AccountKind = (typeof ACCOUNT_KINDS)[number];
 export type AlertsConfig = z.infer<typeof alertsSection>;
+export type NetworkConfig = z.infer<typeof networkSection>;
 export type AlertDestinationConfig = z.infer<typeof alertDestinationSchema>;
 export type AlertSeverity = (typeof ALERT_SEVERITIES)[number];

@@ -1,10 +1,12 @@
 /**
  * Atomic writes: everything is written under a temporary name on the same filesystem and renamed
  * into place, so a crash never leaves half a file where a reader (DuckDB, a dashboard) picks it up.
+ * Files are created 0600 and folders 0700 (0640 / 0750 when the group may read; file-modes.ts).
  */
 import { randomBytes } from 'node:crypto';
 import { mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join, relative } from 'node:path';
+import { dirMode, fileMode } from './file-modes.js';
 
 function temporaryName(path: string): string {
   return join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
@@ -12,9 +14,9 @@ function temporaryName(path: string): string {
 
 /** Writes a file atomically and durably (fsync before rename). */
 export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
-  await mkdir(dirname(path), { recursive: true });
+  await mkdir(dirname(path), { recursive: true, mode: dirMode() });
   const temporary = temporaryName(path);
-  const handle = await open(temporary, 'w');
+  const handle = await open(temporary, 'w', fileMode());
   try {
     await handle.writeFile(data);
     await handle.sync();
@@ -32,7 +34,7 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array): 
 /** Creates a fresh staging folder under `<lake>/_tmp` for a multi-file write. */
 export async function createStagingDir(tmpRoot: string, label: string): Promise<string> {
   const dir = join(tmpRoot, `${label}-${process.pid}-${Date.now()}-${randomBytes(3).toString('hex')}`);
-  await mkdir(dir, { recursive: true });
+  await mkdir(dir, { recursive: true, mode: dirMode() });
   return dir;
 }
 
@@ -44,7 +46,7 @@ export async function publishStagedFiles(stagingDir: string, targetDir: string):
   const files = await listFiles(stagingDir);
   for (const file of files) {
     const destination = join(targetDir, relative(stagingDir, file));
-    await mkdir(dirname(destination), { recursive: true });
+    await mkdir(dirname(destination), { recursive: true, mode: dirMode() });
     await rename(file, destination);
   }
   await rm(stagingDir, { recursive: true, force: true });

@@ -3,7 +3,7 @@
  * run parameterised SQL, and read rows back as plain JSON-friendly objects.
  * SQL is always built with `$name` parameters; identifiers go through `quoteIdentifier`.
  */
-import { type DuckDBConnection, DuckDBInstance, type DuckDBValue } from '@duckdb/node-api';
+import { type DuckDBConnection, DuckDBInstance, type DuckDBResultReader, type DuckDBValue } from '@duckdb/node-api';
 import { LakeError } from '../errors.js';
 
 export type SqlParams = Record<string, string | number | boolean | bigint | null>;
@@ -49,22 +49,26 @@ export async function openDatabase(path = ':memory:', options: OpenOptions = {})
       await execute(connection, sql, params);
     },
     async all<T extends Row = Row>(sql: string, params?: SqlParams) {
-      const reader = await execute(connection, sql, params);
-      const types = reader.columnTypes().map((type) => type.typeId);
-      const names = reader.columnNames();
-      return reader.getRows().map((values) => {
-        const row: Row = {};
-        values.forEach((value, index) => {
-          row[names[index] as string] = toPlainValue(value, types[index]);
-        });
-        return row as T;
-      });
+      return rowsOf<T>(await execute(connection, sql, params));
     },
     close() {
       connection.closeSync();
       instance.closeSync();
     },
   };
+}
+
+/** A finished result's rows as JSON-friendly objects (see `toPlainValue`), in column order. */
+export function rowsOf<T extends Row = Row>(reader: DuckDBResultReader): T[] {
+  const types = reader.columnTypes().map((type) => type.typeId);
+  const names = reader.columnNames();
+  return reader.getRows().map((values) => {
+    const row: Row = {};
+    values.forEach((value, index) => {
+      row[names[index] as string] = toPlainValue(value, types[index]);
+    });
+    return row as T;
+  });
 }
 
 /**

@@ -13,6 +13,7 @@
  */
 import { join, resolve } from 'node:path';
 import { assertIdentifier } from './duckdb.js';
+import { resolveUnder } from './safe-path.js';
 
 /** Top-level folders of the lake that are not raw datasets. */
 export const RESERVED_LAKE_FOLDERS = new Set(['marts', 'reports', 'site']);
@@ -28,7 +29,9 @@ export interface LakeLayout {
   readonly siteDir: string;
   datasetDir(dataset: string): string;
   martDir(mart: string): string;
+  /** A path under `_state/`; parts that would leave it (`..`, absolute, NUL) are an UnsafePathError. */
   statePath(...parts: string[]): string;
+  /** A path under `_quarantine/<source>/`, refused like statePath when it would leave it. */
   quarantinePath(source: string, ...parts: string[]): string;
 }
 
@@ -45,7 +48,7 @@ export function lakeLayout(root: string): LakeLayout {
     siteDir: join(absolute, 'site'),
     datasetDir: (dataset) => join(absolute, assertIdentifier(dataset, 'dataset name')),
     martDir: (mart) => join(absolute, 'marts', assertIdentifier(mart, 'mart name')),
-    statePath: (...parts) => join(absolute, '_state', ...parts),
-    quarantinePath: (source, ...parts) => join(absolute, '_quarantine', source, ...parts),
+    statePath: (...parts) => resolveUnder(join(absolute, '_state'), ...parts),
+    quarantinePath: (source, ...parts) => resolveUnder(join(absolute, '_quarantine'), source, ...parts),
   };
 }

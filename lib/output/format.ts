@@ -2,6 +2,7 @@
  * Rows out, in the three formats every command takes: an aligned table for people, JSON and CSV
  * (RFC 4180) for scripts. JSON and CSV keep column order and are stable across runs.
  */
+import { extname } from 'node:path';
 import { UsageError } from '../errors.js';
 
 export const OUTPUT_FORMATS = ['table', 'json', 'csv'] as const;
@@ -18,10 +19,32 @@ export interface ColumnSpec {
   readonly align?: 'left' | 'right';
 }
 
-export function parseOutputFormat(text: string | undefined, allowed: readonly string[] = OUTPUT_FORMATS): string {
-  const format = text ?? (process.stdout.isTTY ? 'table' : 'json');
+/** The format a file name asks for by its extension (`--out report.csv` without --format). */
+export const FORMAT_BY_EXTENSION: Readonly<Record<string, OutputFormat>> = { '.csv': 'csv', '.json': 'json', '.txt': 'table' };
+
+/**
+ * The --format to use: the one given; else, with --out, the one the file's extension names (a
+ * file's format must not depend on whether a terminal is attached); else table on a terminal and
+ * JSON when piped.
+ */
+export function parseOutputFormat(text: string | undefined, allowed: readonly string[] = OUTPUT_FORMATS, out?: string): string {
+  const format = text ?? (out ? formatOfFile(out, allowed) : process.stdout.isTTY ? 'table' : 'json');
   if (!allowed.includes(format)) {
     throw new UsageError(`unknown format "${format}"`, { hint: `use --format ${allowed.join('|')}` });
+  }
+  return format;
+}
+
+function formatOfFile(out: string, allowed: readonly string[]): string {
+  const format = FORMAT_BY_EXTENSION[extname(out).toLowerCase()];
+  if (format === undefined || !allowed.includes(format)) {
+    const extensions = Object.entries(FORMAT_BY_EXTENSION)
+      .filter(([, name]) => allowed.includes(name))
+      .map(([extension, name]) => `${extension} for ${name}`);
+    throw new UsageError(`cannot tell the format of ${out} from its extension`, {
+      context: { file: out },
+      hint: `name the file with ${extensions.join(', ')}, or give --format ${allowed.join('|')}`,
+    });
   }
   return format;
 }

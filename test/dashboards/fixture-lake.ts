@@ -6,7 +6,10 @@
  */
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { loadConfig } from '../../lib/config/load.js';
+import { createContext } from '../../lib/context.js';
 import { openDatabase, quoteLiteral } from '../../lib/lake/duckdb.js';
+import { freshnessInputs, recordMartsBuilt } from '../../transforms/runner/marts-freshness.js';
 
 type Columns = Readonly<Record<string, string>>;
 type FixtureRow = Readonly<Record<string, unknown>>;
@@ -578,6 +581,20 @@ export async function writeFixtureLake(lake: string, marts: readonly string[] = 
   } finally {
     db.close();
   }
+}
+
+/**
+ * Records the fixture marts as current for the lake under this config file (as a transform would),
+ * so `dashboards build --no-transform` uses them as they are instead of refusing stale marts.
+ */
+export async function markFixtureMartsCurrent(
+  lake: string,
+  configFile: string,
+  marts: readonly string[] = Object.keys(FIXTURE_MARTS),
+): Promise<void> {
+  const ctx = createContext(await loadConfig(configFile, { lake }));
+  const files = marts.map((name) => join(ctx.layout.martDir(name), `${name}.parquet`));
+  await recordMartsBuilt(ctx, await freshnessInputs(ctx), { marts, files });
 }
 
 function alertInstance(id: string, rule: string, severity: string, status: 'open' | 'resolved', resource: string) {

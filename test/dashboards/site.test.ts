@@ -8,7 +8,7 @@ import { type RunningSite, serveSite } from '../../dashboards/serve.js';
 import { listFiles } from '../../lib/lake/atomic.js';
 import { openDatabase, quoteLiteral, type Row } from '../../lib/lake/duckdb.js';
 import { chromiumPath, launchChromium, numberIn, textOf, visit } from './browser.js';
-import { FIXTURE_ALERTS, writeFixtureAlerts, writeFixtureLake } from './fixture-lake.js';
+import { FIXTURE_ALERTS, markFixtureMartsCurrent, writeFixtureAlerts, writeFixtureLake } from './fixture-lake.js';
 import { foreignReferences } from './origins.js';
 
 const NOW = '2026-10-31T00:00:00Z';
@@ -69,6 +69,7 @@ describe('meshwatch dashboards build (fixture marts)', () => {
     await writeFixtureLake(lake);
     await writeFixtureAlerts(lake);
     await writeFile(join(lake, 'config.yaml'), CONFIG);
+    await markFixtureMartsCurrent(lake, join(lake, 'config.yaml'));
     build = await buildThroughCli(lake, join(lake, 'config.yaml'));
     if (chromiumPath()) browser = await launchChromium();
     site = await serveSite(join(lake, 'site'));

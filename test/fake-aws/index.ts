@@ -7,7 +7,7 @@ import { accessKeyForAccount } from '../../ingest/aws/sample-api/wire.js';
 import type { FakeAws } from './types.js';
 
 export { type ObjectSidecar, SIDECAR_SUFFIX } from './s3-bucket.js';
-export { REPO_SAMPLE_DIR, startFakeAws } from './server.js';
+export { REPEATED_TOKEN, REPO_SAMPLE_DIR, startFakeAws } from './server.js';
 export type {
   FakeAws,
   FakeAwsOptions,

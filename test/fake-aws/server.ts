@@ -22,7 +22,18 @@ import {
 } from '../../ingest/aws/sample-api/wire.js';
 import { FaultBook } from './faults.js';
 import { cloudWatchQueryReply, recordMetricData, snsReply, stsReply } from './query-services.js';
-import { listObjectsV2Xml, objectHeaders, objectInfo, objectStream } from './s3-bucket.js';
+import {
+  decodeAwsChunked,
+  deleteObject,
+  deleteObjectsXml,
+  listObjectsV2Xml,
+  type MemoryObjects,
+  objectHeaders,
+  objectInfo,
+  objectStream,
+  putObject,
+  type WriteAnswer,
+} from './s3-bucket.js';
 import type {
   FakeAws,
   FakeAwsOptions,
@@ -45,6 +56,7 @@ interface Reply {
 interface ServerState {
   readonly store: SampleApiStore | undefined;
   readonly buckets: Record<string, string>;
+  readonly objects: Record<string, MemoryObjects>;
   readonly defaultAccount: string;
   readonly faults: FaultBook;
   readonly responders: FakeResponder[];
@@ -60,6 +72,7 @@ export async function startFakeAws(options: FakeAwsOptions = {}): Promise<FakeAw
   const state: ServerState = {
     store,
     buckets: options.buckets ?? (existsSync(defaultBucket) ? { 'org-trail': defaultBucket } : {}),
+    objects: options.objects ?? {},
     defaultAccount: options.defaultAccount ?? managementAccountOf(store) ?? '000000000000',
     faults: new FaultBook(),
     responders: [],
@@ -110,12 +123,12 @@ function managementAccountOf(store: SampleApiStore | undefined): string | undefi
   return store?.entries.find((entry) => entry.service === 'organizations')?.account;
 }
 
-/** The request body as text; CloudWatch PutMetricData bodies over 10 KB arrive gzip-compressed. */
-async function readBody(request: IncomingMessage): Promise<string> {
+/** The request body; CloudWatch PutMetricData bodies over 10 KB arrive gzip-compressed. */
+async function readBody(request: IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const chunk of request) chunks.push(chunk as Buffer);
   const body = Buffer.concat(chunks);
-  return (request.headers['content-encoding'] === 'gzip' ? gunzipSync(body) : body).toString('utf8');
+  return request.headers['content-encoding'] === 'gzip' ? gunzipSync(body) : body;
 }
 
 async function handle(state: ServerState, request: IncomingMessage, response: ServerResponse): Promise<void> {
@@ -123,19 +136,20 @@ async function handle(state: ServerState, request: IncomingMessage, response: Se
   const headers = Object.fromEntries(
     Object.entries(request.headers).map(([name, value]) => [name, Array.isArray(value) ? value.join(',') : value]),
   );
+  const rawBody = await readBody(request);
   const wire = {
     method: request.method ?? 'GET',
     path: url.pathname,
     query: Object.fromEntries(url.searchParams),
     headers,
-    body: await readBody(request),
+    body: rawBody.toString('utf8'),
   };
   const decoded = decodeWireRequest(wire, state.defaultAccount);
   if (!decoded) {
     send(response, { status: 403, headers: { 'content-type': 'text/plain' }, body: 'MissingAuthenticationToken' });
     return;
   }
-  const s3 = decoded.protocol === 'rest-xml' ? s3Target(wire.method, url) : undefined;
+  const s3 = decoded.protocol === 'rest-xml' ? s3Target(wire.method, url, request.url ?? '/') : undefined;
   const operation = s3?.operation ?? decoded.operation;
   const params = s3 ? { ...decoded.params, Bucket: s3.bucket, ...(s3.key ? { Key: s3.key } : {}) } : decoded.params;
   const recorded: RecordedRequest = {
@@ -153,12 +167,66 @@ async function handle(state: ServerState, request: IncomingMessage, response: Se
   const fault = state.faults.take(operation, decoded.account);
   if (fault?.kind === 'slow') await new Promise((resolve) => setTimeout(resolve, fault.delayMs ?? 1000));
   if (fault) recorded.fault = fault.kind;
+  // The request was read; no status, no header, no byte follows (close() cuts the connection).
+  if (fault?.kind === 'no-answer') return;
+  if (fault?.kind === 'repeat-token') {
+    const firstPage = withoutPagingToken(params);
+    const reply = await serve(state, { ...decoded, operation, params: firstPage }, s3, { headers, rawBody }, recorded);
+    recorded.status = reply.status;
+    send(response, withRepeatedToken(reply, decoded.service));
+    return;
+  }
+  if (fault?.kind === 'truncated-body') {
+    const reply = await serve(state, { ...decoded, operation, params }, s3, { headers, rawBody }, recorded);
+    recorded.status = reply.status;
+    await sendTruncated(response, reply);
+    return;
+  }
   const reply =
     fault && fault.kind !== 'slow'
       ? faultReply(decoded, fault)
-      : await serve(state, { ...decoded, operation, params }, s3, headers, recorded);
+      : await serve(state, { ...decoded, operation, params }, s3, { headers, rawBody }, recorded);
   recorded.status = reply.status;
   send(response, reply);
+}
+
+/** The token an endless listing answers with (repeat-token). */
+export const REPEATED_TOKEN = 'fake-aws-repeated-token';
+
+const PAGING_PARAMS = ['NextToken', 'NextPageToken', 'continuation-token'];
+
+function withoutPagingToken(params: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(params).filter(([name]) => !PAGING_PARAMS.includes(name)));
+}
+
+/** The reply with its paging token replaced by REPEATED_TOKEN: JSON NextToken/NextPageToken, S3 NextContinuationToken. */
+function withRepeatedToken(reply: Reply, service: string): Reply {
+  if (typeof reply.body !== 'string' || reply.status !== 200) return reply;
+  if (service === 's3') {
+    const body = reply.body
+      .replace(/<IsTruncated>false<\/IsTruncated>/, '<IsTruncated>true</IsTruncated>')
+      .replace(/<NextContinuationToken>[^<]*<\/NextContinuationToken>/, '')
+      .replace('</ListBucketResult>', `<NextContinuationToken>${REPEATED_TOKEN}</NextContinuationToken></ListBucketResult>`);
+    return { ...reply, body };
+  }
+  const tokenKey = service === 'cost-explorer' ? 'NextPageToken' : 'NextToken';
+  return { ...reply, body: JSON.stringify({ ...JSON.parse(reply.body), [tokenKey]: REPEATED_TOKEN }) };
+}
+
+/**
+ * Announces the whole body and sends its first half — then nothing more: the connection stays
+ * open (close() cuts it), as when a proxy or the network stalls mid-response.
+ */
+async function sendTruncated(response: ServerResponse, reply: Reply): Promise<void> {
+  const body = typeof reply.body === 'string' ? Buffer.from(reply.body) : await bufferOf(reply.body);
+  response.writeHead(reply.status, { ...reply.headers, 'content-length': String(body.length) });
+  response.write(body.subarray(0, Math.floor(body.length / 2)));
+}
+
+async function bufferOf(stream: NodeJS.ReadableStream): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(Buffer.from(chunk as Buffer));
+  return Buffer.concat(chunks);
 }
 
 function send(response: ServerResponse, reply: Reply): void {
@@ -205,22 +273,29 @@ interface S3Target {
   readonly key?: string;
 }
 
-function s3Target(method: string, url: URL): S3Target {
-  const [bucket = '', ...keyParts] = url.pathname.replace(/^\//, '').split('/');
+const OBJECT_OPERATIONS: Record<string, string> = { HEAD: 'HeadObject', PUT: 'PutObject', DELETE: 'DeleteObject' };
+
+/** `rawUrl` as sent: `new URL` would resolve the `..` segments real S3 keeps as part of a key. */
+function s3Target(method: string, url: URL, rawUrl: string): S3Target {
+  const rawPath = rawUrl.split('?')[0] ?? '/';
+  const [bucket = '', ...keyParts] = rawPath.replace(/^\//, '').split('/');
   const key = keyParts.map(decodeURIComponent).join('/');
-  if (!key) return { operation: url.searchParams.get('list-type') === '2' ? 'ListObjectsV2' : 'ListObjects', bucket };
-  return { operation: method === 'HEAD' ? 'HeadObject' : 'GetObject', bucket: decodeURIComponent(bucket), key };
+  if (!key) {
+    if (method === 'POST' && url.searchParams.has('delete')) return { operation: 'DeleteObjects', bucket };
+    return { operation: url.searchParams.get('list-type') === '2' ? 'ListObjectsV2' : 'ListObjects', bucket };
+  }
+  return { operation: OBJECT_OPERATIONS[method] ?? 'GetObject', bucket: decodeURIComponent(bucket), key };
 }
 
 async function serve(
   state: ServerState,
   decoded: DecodedRequest,
   s3: S3Target | undefined,
-  headers: Record<string, string | undefined>,
+  request: S3Request,
   recorded: RecordedRequest,
 ): Promise<Reply> {
   const caller = { account: decoded.account, region: decoded.region };
-  if (s3) return serveS3(state, s3, decoded.params as Record<string, string>, headers);
+  if (s3) return serveS3(state, s3, decoded.params as Record<string, string>, request);
   if (decoded.service === 'sts') return stsReply(decoded.operation, decoded.params, caller);
   if (decoded.service === 'sns') return snsReply(decoded.operation, decoded.params, caller, state.snsMessages);
   if (decoded.service === 'cloudwatch') {
@@ -242,14 +317,15 @@ async function serve(
   return encodeJsonAnswer(decoded, await answerSampleRequest(state.store, decoded), requestId);
 }
 
-async function serveS3(
-  state: ServerState,
-  target: S3Target,
-  query: Record<string, string>,
-  _headers: Record<string, string | undefined>,
-): Promise<Reply> {
+interface S3Request {
+  readonly headers: Record<string, string | undefined>;
+  readonly rawBody: Buffer;
+}
+
+async function serveS3(state: ServerState, target: S3Target, query: Record<string, string>, request: S3Request): Promise<Reply> {
   const requestId = randomUUID();
-  const root = state.buckets[target.bucket];
+  const root = state.buckets[target.bucket] ?? (state.objects[target.bucket] ? '/nonexistent-fake-bucket-folder' : undefined);
+  const memory = state.objects[target.bucket] ?? {};
   const xml = { 'content-type': 'application/xml', 'x-amz-request-id': requestId };
   if (!root) {
     return {
@@ -259,17 +335,28 @@ async function serveS3(
     };
   }
   if (target.operation === 'ListObjectsV2' || target.operation === 'ListObjects') {
-    const body = await listObjectsV2Xml(target.bucket, root, {
-      ...(query.prefix !== undefined ? { prefix: query.prefix } : {}),
-      ...(query.delimiter ? { delimiter: query.delimiter } : {}),
-      ...(query['continuation-token'] ? { continuationToken: query['continuation-token'] } : {}),
-      ...(query['start-after'] ? { startAfter: query['start-after'] } : {}),
-      ...(query['max-keys'] ? { maxKeys: Number(query['max-keys']) } : {}),
-      encodeKeys: query['encoding-type'] === 'url',
-    });
+    const body = await listObjectsV2Xml(
+      target.bucket,
+      root,
+      {
+        ...(query.prefix !== undefined ? { prefix: query.prefix } : {}),
+        ...(query.delimiter ? { delimiter: query.delimiter } : {}),
+        ...(query['continuation-token'] ? { continuationToken: query['continuation-token'] } : {}),
+        ...(query['start-after'] ? { startAfter: query['start-after'] } : {}),
+        ...(query['max-keys'] ? { maxKeys: Number(query['max-keys']) } : {}),
+        encodeKeys: query['encoding-type'] === 'url',
+      },
+      memory,
+    );
     return { status: 200, headers: xml, body };
   }
-  const info = await objectInfo(root, target.key as string);
+  if (target.operation === 'DeleteObjects') {
+    return { status: 200, headers: xml, body: await deleteObjectsXml(root, request.rawBody.toString('utf8')) };
+  }
+  if (target.operation === 'PutObject' || target.operation === 'DeleteObject') {
+    return writeReply(await writeS3(root, target, request), requestId, target.key as string);
+  }
+  const info = await objectInfo(root, target.key as string, memory);
   if (!info) {
     return {
       status: 404,
@@ -280,4 +367,27 @@ async function serveS3(
   const objectHeadersForKey = { ...(await objectHeaders(root, info)), 'x-amz-request-id': requestId };
   if (target.operation === 'HeadObject') return { status: 200, headers: objectHeadersForKey, body: '' };
   return { status: 200, headers: objectHeadersForKey, body: objectStream(info) };
+}
+
+function writeS3(root: string, target: S3Target, request: S3Request): Promise<WriteAnswer> {
+  const { headers } = request;
+  const conditions = {
+    ...(headers['if-match'] !== undefined ? { ifMatch: headers['if-match'] } : {}),
+    ...(headers['if-none-match'] !== undefined ? { ifNoneMatch: headers['if-none-match'] } : {}),
+  };
+  if (target.operation === 'DeleteObject') return deleteObject(root, target.key as string, conditions);
+  const chunked =
+    (headers['content-encoding'] ?? '').includes('aws-chunked') ||
+    (headers['x-amz-content-sha256'] ?? '').startsWith('STREAMING-');
+  return putObject(root, target.key as string, chunked ? decodeAwsChunked(request.rawBody) : request.rawBody, conditions);
+}
+
+function writeReply(answer: WriteAnswer, requestId: string, key: string): Reply {
+  const headers = { ...answer.headers, 'x-amz-request-id': requestId };
+  if (!answer.error) return { status: answer.status, headers, body: '' };
+  return {
+    status: answer.status,
+    headers: { ...headers, 'content-type': 'application/xml' },
+    body: s3ErrorXml(answer.error.code, answer.error.message, requestId, { Key: key }),
+  };
 }

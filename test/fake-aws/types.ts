@@ -18,12 +18,18 @@ export interface RecordedRequest {
   fault?: FaultKind;
 }
 
-export type FaultKind = 'throttle' | 'server-error' | 'slow' | 'access-denied';
+export type FaultKind = 'throttle' | 'server-error' | 'slow' | 'access-denied' | 'no-answer' | 'repeat-token' | 'truncated-body';
 
 export interface Fault {
   /** Operation name (ListPermissions, GetObject...); every operation when absent. */
   readonly operation?: string;
-  /** throttle: the service's throttling error; server-error: HTTP 500; slow: answer after delayMs; access-denied: a non-retryable AccessDenied. */
+  /**
+   * throttle: the service's throttling error; server-error: HTTP 500; slow: answer after delayMs;
+   * access-denied: a non-retryable AccessDenied; no-answer: read the request, never respond (the
+   * connection stays open); repeat-token: the first page, with the same paging token every time;
+   * truncated-body: the full Content-Length announced, half the body sent, then silence (the
+   * connection stays open).
+   */
   readonly kind: FaultKind;
   /** How many matching requests it affects (default 1; Infinity for always). */
   readonly count?: number;
@@ -95,6 +101,11 @@ export interface FakeAwsOptions {
   readonly sampleDir?: string;
   /** Buckets served by S3: name → local folder. Default: org-trail → <sampleDir>/cloudtrail when it exists. */
   readonly buckets?: Record<string, string>;
+  /**
+   * Objects served besides the bucket folders (bucket → key → body): keys no file can have, such as
+   * one with `..` segments, which real S3 stores as any other key.
+   */
+  readonly objects?: Record<string, Record<string, string | Uint8Array>>;
   /** Account for requests signed with keys that name none (default: the sample's management account). */
   readonly defaultAccount?: string;
 }

@@ -41,6 +41,7 @@ describe('parseInfraConfig', () => {
       timezone: 'Etc/UTC',
     });
     expect(config.runner.log_retention_days).toBe(90);
+    expect(config.runner.lease).toEqual({ ttl_minutes: 15, collect_wait_minutes: 0, run_wait_minutes: 30 });
     expect(config.org_trail.prefix).toBe('');
   });
 
@@ -56,6 +57,7 @@ describe('parseInfraConfig', () => {
       /schedules\.collect: must be an EventBridge Scheduler expression/,
     ],
     ['a KMS key that is not an ARN', 'org_trail: { bucket_name: b-1, kms_key_arn: alias/trail }', /org_trail\.kms_key_arn/],
+    ['a lake lease shorter than its renewals can keep', 'runner: { lease: { ttl_minutes: 1 } }', /runner\.lease\.ttl_minutes/],
   ])('rejects %s with a message naming the key', (_case, override, message) => {
     // Prepare: later YAML keys replace earlier ones, so put the override after the minimal file.
     const text = MINIMAL.split('\n')

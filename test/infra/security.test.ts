@@ -58,6 +58,26 @@ describe('IAM policies in every synthesised template', () => {
     expect(offending).toEqual([]);
   });
 
+  it('grants no wildcard action at all (no CDK grant* shorthands such as s3:GetObject*), but the KMS key default', () => {
+    // Act
+    const wildcards = stacks.flatMap(({ id, account, json }) =>
+      policyStatements(json)
+        .filter(({ type, statement }) => {
+          if (statement.Effect !== 'Allow') return false;
+          const actions = asList(statement.Action);
+          const keyDefault =
+            type === 'AWS::KMS::Key' &&
+            actions.every((action) => action === 'kms:*') &&
+            JSON.stringify(statement.Principal).includes(`:iam::${account}:root`);
+          return !keyDefault && actions.some((action) => action.includes('*'));
+        })
+        .map((found) => `${id}/${found.logicalId}: ${JSON.stringify(found.statement.Action)}`),
+    );
+
+    // Assess
+    expect(wildcards).toEqual([]);
+  });
+
   it('flags a policy that does grant "*" on "*" (the check can fail)', () => {
     // Prepare
     const stack = new Stack(undefined, 'Bad', { env: { account: '123456789012', region: 'us-east-1' } });
@@ -73,18 +93,57 @@ describe('IAM policies in every synthesised template', () => {
   });
 });
 
+/** Buckets other buckets send their server access logs to (LoggingConfiguration.DestinationBucketName). */
+function logDestinations(): Set<string> {
+  return new Set(
+    resourcesOfType('AWS::S3::Bucket').flatMap((bucket) => {
+      const destination = (bucket.properties.LoggingConfiguration as { DestinationBucketName?: unknown } | undefined)
+        ?.DestinationBucketName;
+      return destination === undefined ? [] : [JSON.stringify(destination)];
+    }),
+  );
+}
+
+/** How another resource of the same stack refers to a bucket: its Ref, or the import of it. */
+function isReferredToAs(bucket: { stack: string; id: string }, reference: string): boolean {
+  return reference === JSON.stringify({ Ref: bucket.id }) || (reference.includes('ImportValue') && reference.includes(bucket.id));
+}
+
 describe('buckets in every stack', () => {
-  it('are all encrypted with a KMS key', () => {
-    // Act
+  it('are all encrypted: data buckets with a KMS key, log buckets with S3-managed keys (all S3 logging accepts)', () => {
+    // Prepare
+    const destinations = [...logDestinations()];
     const buckets = resourcesOfType('AWS::S3::Bucket');
 
-    // Assess: lake, Athena results, dashboards site
-    expect(buckets.length).toBe(3);
-    for (const bucket of buckets) {
+    // Act
+    const encryption = buckets.map((bucket) => {
       const rule = (bucket.properties.BucketEncryption as { ServerSideEncryptionConfiguration: Record<string, unknown>[] })
         .ServerSideEncryptionConfiguration[0] as { ServerSideEncryptionByDefault: Record<string, unknown> };
-      expect(rule.ServerSideEncryptionByDefault.SSEAlgorithm, `${bucket.stack}/${bucket.id}`).toBe('aws:kms');
-      expect(rule.ServerSideEncryptionByDefault.KMSMasterKeyID, `${bucket.stack}/${bucket.id}`).toBeDefined();
+      const isLogBucket = destinations.some((reference) => isReferredToAs(bucket, reference));
+      return { bucket: `${bucket.stack}/${bucket.id}`, isLogBucket, sse: rule.ServerSideEncryptionByDefault };
+    });
+
+    // Assess: lake, Athena results, dashboards site; the pipeline's and the dashboards' log buckets
+    expect(encryption.filter((bucket) => !bucket.isLogBucket)).toHaveLength(3);
+    expect(encryption.filter((bucket) => bucket.isLogBucket)).toHaveLength(2);
+    for (const bucket of encryption) {
+      if (bucket.isLogBucket) expect(bucket.sse.SSEAlgorithm, bucket.bucket).toBe('AES256');
+      else expect(bucket.sse, bucket.bucket).toMatchObject({ SSEAlgorithm: 'aws:kms', KMSMasterKeyID: expect.anything() });
+    }
+  });
+
+  it('all send server access logs to a log bucket, except the log buckets themselves', () => {
+    // Prepare
+    const destinations = [...logDestinations()];
+
+    for (const bucket of resourcesOfType('AWS::S3::Bucket')) {
+      // Act
+      const isLogBucket = destinations.some((reference) => isReferredToAs(bucket, reference));
+      const logging = bucket.properties.LoggingConfiguration as { DestinationBucketName?: unknown; LogFilePrefix?: string };
+
+      // Assess
+      if (isLogBucket) expect(logging, `${bucket.stack}/${bucket.id}`).toBeUndefined();
+      else expect(logging?.LogFilePrefix, `${bucket.stack}/${bucket.id}`).toMatch(/^s3\/.+\/$/);
     }
   });
 

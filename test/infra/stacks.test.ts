@@ -1,6 +1,7 @@
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ALERT_METRICS, METRIC_DIMENSIONS, PII_NEW_READER_RULE } from '../../infra/alerting/metrics.js';
+import { LEASE_KEY } from '../../infra/runner/lake-lease.js';
 import { SCHEDULED_COMMANDS } from '../../infra/stacks/pipeline-stack.js';
 import { MANAGEMENT_ACCOUNT_ACTIONS, managementAccountActions, memberAccountActions } from '../../ingest/aws/permissions.js';
 import { declaredShapes, inHiveTypes, synthesisedGlueTables } from './glue-tables.js';
@@ -93,6 +94,69 @@ describe('CollectorRoleStack', () => {
   });
 });
 
+describe('CollectorRoleStack resource scoping', () => {
+  const statementsOfStack = (id: string) =>
+    resources(template(id), 'AWS::IAM::ManagedPolicy').flatMap(([, properties]) => statementsOf(properties.PolicyDocument));
+
+  it('names the Glue catalog and Athena workgroups of its own account in the configured regions only', () => {
+    const { deployment } = synthesized.built;
+    for (const stack of synthesized.built.collectorRoles) {
+      // Act
+      const statements = statementsOfStack(stack.node.id);
+      const glue = statements.find((statement) => statement.Sid === 'GlueCatalogRead');
+      const athena = statements.find((statement) => statement.Sid === 'AthenaWorkgroupRead');
+
+      // Assess
+      expect(asList(glue?.Resource as string[]).sort()).toEqual(
+        deployment.regions
+          .flatMap((region) => [
+            `arn:aws:glue:${region}:${stack.account}:catalog`,
+            `arn:aws:glue:${region}:${stack.account}:database/*`,
+            `arn:aws:glue:${region}:${stack.account}:table/*/*`,
+          ])
+          .sort(),
+      );
+      expect(asList(athena?.Resource as string[]).sort()).toEqual(
+        deployment.regions.map((region) => `arn:aws:athena:${region}:${stack.account}:workgroup/*`).sort(),
+      );
+    }
+  });
+
+  it('grants on "*" only actions that take no resource ARN, and ListTagsForResource on the organisation\'s accounts', () => {
+    // Prepare: per the Service Authorization Reference, these accept no resource type
+    const withoutResourceTypes = [
+      ...MANAGEMENT_ACCOUNT_ACTIONS.cost_explorer,
+      'organizations:ListAccounts',
+      'lakeformation:ListPermissions',
+      'lakeformation:GetDataLakeSettings',
+      'lakeformation:ListLFTags',
+      'lakeformation:GetResourceLFTags',
+      'lakeformation:SearchTablesByLFTags',
+      'cloudtrail:LookupEvents',
+      'athena:ListWorkGroups',
+    ];
+    const { deployment } = synthesized.built;
+    for (const stack of synthesized.built.collectorRoles) {
+      // Act
+      const statements = statementsOfStack(stack.node.id);
+      const onEverything = statements.filter((statement) => asList(statement.Resource as string[]).includes('*'));
+      const tags = statements.filter((statement) => asList(statement.Action).includes('organizations:ListTagsForResource'));
+
+      // Assess
+      for (const action of onEverything.flatMap((statement) => asList(statement.Action))) {
+        expect(withoutResourceTypes, `${stack.node.id}: ${action} on *`).toContain(action);
+      }
+      if (stack.account === deployment.managementAccountId) {
+        expect(tags.map((statement) => statement.Resource)).toEqual([
+          `arn:aws:organizations::${stack.account}:account/${deployment.organizationId}/*`,
+        ]);
+      } else {
+        expect(tags).toEqual([]);
+      }
+    }
+  });
+});
+
 describe('PipelineStack', () => {
   const pipeline = () => template(synthesized.built.pipeline.node.id);
 
@@ -179,6 +243,76 @@ describe('PipelineStack', () => {
 
   it('names the task role as the collector roles trust it', () => {
     pipeline().hasResourceProperties('AWS::IAM::Role', { RoleName: synthesized.built.deployment.taskRoleName });
+  });
+
+  it('lets the task role take, renew, check and release the lake lease, and nothing wider on the lake than object get/put/delete', () => {
+    // Prepare: resolve the lake bucket ARN the statements refer to, then match their resources like IAM does
+    const lakeId = Object.entries(pipeline().findResources('AWS::S3::Bucket')).find(
+      ([, bucket]) =>
+        (bucket as { Properties: { BucketName?: string } }).Properties.BucketName === synthesized.infra.lake.bucket_name,
+    )?.[0] as string;
+    const lakeArn = `arn:aws:s3:::${synthesized.infra.lake.bucket_name}`;
+    const resolveArn = (resource: unknown): string =>
+      JSON.stringify(resource) === JSON.stringify({ 'Fn::GetAtt': [lakeId, 'Arn'] })
+        ? lakeArn
+        : typeof resource === 'string'
+          ? resource
+          : ((resource as { 'Fn::Join'?: [string, unknown[]] })['Fn::Join']?.[1] ?? []).map(resolveArn).join('');
+    const globMatches = (pattern: string, arn: string) =>
+      new RegExp(
+        `^${pattern
+          .split('*')
+          .map((part) => part.replace(/[.?+^$()[\]{}|\\]/g, '\\$&'))
+          .join('.*')}$`,
+      ).test(arn);
+    const taskRoleStatements = resources(pipeline(), 'AWS::IAM::Policy')
+      .filter(([, properties]) => JSON.stringify(properties.Roles).includes('TaskRole'))
+      .flatMap(([, properties]) => statementsOf(properties.PolicyDocument));
+    const allows = (action: string, arn: string) =>
+      taskRoleStatements.some(
+        (statement) =>
+          statement.Effect === 'Allow' &&
+          asList(statement.Action).includes(action) &&
+          asList(statement.Resource as unknown[]).some((resource) => globMatches(resolveArn(resource), arn)),
+      );
+    const leaseArn = `${lakeArn}/${LEASE_KEY}`;
+
+    // Assess: create / renew / take over are PutObject (If-None-Match, If-Match), read and the
+    // conditional delete need GetObject, release is DeleteObject; a missing key is a 404 only with ListBucket
+    for (const action of ['s3:PutObject', 's3:GetObject', 's3:DeleteObject']) expect(allows(action, leaseArn), action).toBe(true);
+    expect(allows('s3:ListBucket', lakeArn)).toBe(true);
+    const lakeActions = taskRoleStatements
+      .filter((statement) => asList(statement.Resource as unknown[]).some((resource) => resolveArn(resource).startsWith(lakeArn)))
+      .flatMap((statement) => asList(statement.Action))
+      .sort();
+    expect(lakeActions).toEqual(['s3:DeleteObject', 's3:GetObject', 's3:ListBucket', 's3:PutObject']);
+  });
+
+  it('gives each schedule its lease timing and the external id as a secret from SSM, never in the plain environment', () => {
+    // Prepare
+    const lease = synthesized.infra.runner.lease;
+    const definitions = resources(pipeline(), 'AWS::ECS::TaskDefinition').map(([, properties]) => {
+      const [container] = properties.ContainerDefinitions as {
+        Command: string[];
+        Environment: { Name: string; Value: string }[];
+        Secrets: { Name: string; ValueFrom: unknown }[];
+      }[];
+      return container as NonNullable<typeof container>;
+    });
+
+    // Assess
+    expect(definitions).toHaveLength(2);
+    for (const container of definitions) {
+      const environment = Object.fromEntries(container.Environment.map(({ Name, Value }) => [Name, Value]));
+      const wait = container.Command.includes(SCHEDULED_COMMANDS.collect) ? lease.collect_wait_minutes : lease.run_wait_minutes;
+      expect(environment).toMatchObject({
+        MESHWATCH_LEASE_TTL_SECONDS: String(lease.ttl_minutes * 60),
+        MESHWATCH_LEASE_WAIT_SECONDS: String(wait * 60),
+      });
+      expect(JSON.stringify(container.Environment)).not.toContain(synthesized.infra.collector.external_id);
+      expect(container.Secrets.map((secret) => secret.Name)).toEqual([synthesized.built.deployment.externalIdEnv]);
+    }
+    pipeline().hasResourceProperties('AWS::SSM::Parameter', { Value: synthesized.infra.collector.external_id });
   });
 
   it('reads the org-trail bucket and decrypts with its key, both from the infra config', () => {
@@ -388,7 +522,14 @@ describe('DashboardsHostingStack', () => {
   });
 
   it('lets only CloudFront (through OAC) read the site bucket', () => {
-    const policies = resources(hosting(), 'AWS::S3::BucketPolicy').flatMap(([, policy]) => statementsOf(policy.PolicyDocument));
+    const siteBucketId = Object.entries(hosting().findResources('AWS::S3::Bucket')).find(
+      ([, bucket]) =>
+        (bucket as { Properties: { BucketName?: string } }).Properties.BucketName ===
+        synthesized.infra.dashboards.site_bucket_name,
+    )?.[0];
+    const policies = resources(hosting(), 'AWS::S3::BucketPolicy')
+      .filter(([, policy]) => JSON.stringify(policy.Bucket) === JSON.stringify({ Ref: siteBucketId }))
+      .flatMap(([, policy]) => statementsOf(policy.PolicyDocument));
     const allows = policies.filter((statement) => statement.Effect === 'Allow');
     expect(allows.length).toBeGreaterThan(0);
     for (const statement of allows) expect(statement.Principal).toEqual({ Service: 'cloudfront.amazonaws.com' });

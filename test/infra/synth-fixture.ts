@@ -7,6 +7,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { buildMeshwatchApp, type MeshwatchApp } from '../../infra/app.js';
 import type { ProductContract } from '../../infra/config/contracts.js';
@@ -30,6 +31,8 @@ export interface SynthesizedApp {
 
 export async function synthesizeRepositoryApp(
   adjust: (infra: InfraConfig) => InfraConfig = (infra) => infra,
+  /** Runs on the app before it is synthesised (e.g. to add cdk-nag's checks as an aspect). */
+  prepare: (app: App) => void = () => undefined,
 ): Promise<SynthesizedApp> {
   const meshwatch = await loadConfig(join(REPO_ROOT, 'meshwatch.config.yaml'));
   const infra = adjust(await loadInfraConfig(join(REPO_ROOT, 'infra/infra.config.yaml')));
@@ -39,6 +42,7 @@ export async function synthesizeRepositoryApp(
     products: FIXTURE_PRODUCTS,
     outdir: mkdtempSync(join(tmpdir(), 'meshwatch-cdk-')),
   });
+  prepare(built.app);
   built.app.synth();
   const templates = new Map(built.stacks.map((stack) => [stack.node.id, Template.fromStack(stack)]));
   return { built, infra, templates };

@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
@@ -94,6 +94,46 @@ describe('push and pull', () => {
     expect(await store.get('cloudtrail/event_date=2026-10-01/account_id=311111111111/part-0.parquet')).toBeUndefined();
   });
 
+  it('refuses manifest keys that would land outside the lake, reports them with the reason, and pulls the rest', async () => {
+    // Prepare: a store that holds any key, as S3 does; its manifest names two keys that climb out.
+    const objects = new Map<string, Uint8Array>();
+    const text = (value: string) => new TextEncoder().encode(value);
+    const unused = () => Promise.reject(new Error('the pull makes no conditional request'));
+    const memory: ObjectStore = {
+      location: 'memory://lake',
+      get: async (key) => objects.get(key),
+      read: async (key) => {
+        const body = objects.get(key);
+        return body ? { body, etag: '"memory"' } : undefined;
+      },
+      put: async (key, body) => {
+        objects.set(key, body);
+      },
+      remove: async (keys) => {
+        for (const key of keys) objects.delete(key);
+      },
+      create: unused,
+      replace: unused,
+      removeIf: unused,
+    };
+    const keys = ['reports/2026-10-31/manifest.json', '../../outside/pwned', join(root, 'absolute-pwned')];
+    for (const key of keys) objects.set(key, text(`body of ${key}`));
+    objects.set(SYNC_MANIFEST_KEY, text(JSON.stringify(Object.fromEntries(keys.map((key) => [key, 'h'])))));
+    const target = join(root, 'task', 'lake');
+
+    // Act
+    const report = await pull(memory, target);
+
+    // Assess
+    expect(report.copy).toEqual(['reports/2026-10-31/manifest.json']);
+    expect(report.refused).toEqual([
+      { key: '../../outside/pwned', reason: 'the key has a ".." segment' },
+      { key: keys[2], reason: 'the key is an absolute path' },
+    ]);
+    expect(await readFile(join(target, 'reports', '2026-10-31', 'manifest.json'), 'utf8')).toBe(`body of ${keys[0]}`);
+    expect(await readdir(root)).toEqual(expect.not.arrayContaining(['outside', 'absolute-pwned']));
+  });
+
   it('pulls nothing into a lake that is already up to date', async () => {
     const store = folderObjectStore(bucket);
     await push(store, lake);
@@ -138,7 +178,13 @@ describe('runWithLake', () => {
     expect(code).toBe(0);
     expect(await readFile(join(taskDisk, 'meshwatch.duckdb'), 'utf8')).toBe('database-v1');
     expect(await readFile(join(siteBucket, 'index.html'), 'utf8')).toBe('<h1>meshwatch</h1>');
-    expect(lines[0]).toMatch(/3 copied, 0 removed, 0 unchanged$/);
-    expect(lines[1]).toMatch(/0 copied, 0 removed, 3 unchanged$/);
+    expect(lines).toEqual([
+      expect.stringMatching(/^lake lease taken until /),
+      expect.stringMatching(/3 copied, 0 removed, 0 unchanged$/),
+      expect.stringMatching(/0 copied, 0 removed, 3 unchanged$/),
+      expect.stringMatching(/^dashboards .*: 1 copied/),
+      'lake lease released',
+    ]);
+    expect(await readFile(join(bucket, '_sync', 'manifest.json'), 'utf8')).not.toContain('lease');
   });
 });

@@ -1,4 +1,5 @@
-import { readFile, rm } from 'node:fs/promises';
+import { readdir, readFile, rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { apiDatasetSpecs } from '../../../ingest/aws/all-datasets.js';
 import { defineDataset, renderDatasetDocs } from '../../../ingest/aws/dataset-spec.js';
@@ -7,6 +8,7 @@ import { DATASET_DOCS_PATH } from '../../../ingest/aws/write-dataset-docs.js';
 import { listFiles } from '../../../lib/lake/atomic.js';
 import { openDatabase } from '../../../lib/lake/duckdb.js';
 import { type LakeLayout, lakeLayout } from '../../../lib/lake/layout.js';
+import { UnsafePathError } from '../../../lib/lake/safe-path.js';
 import { datasetScanSql, listDatasets } from '../../../lib/lake/views.js';
 import { makeTempDir } from '../../fake-aws/fixtures.js';
 
@@ -47,6 +49,12 @@ async function rowsOf(layout: LakeLayout, name: string): Promise<Record<string, 
   } finally {
     db.close();
   }
+}
+
+/** Each Parquet file's path with its mtime: a rewritten file has a new name (part-<uuid>) and mtime. */
+async function fileStamps(dir: string): Promise<Record<string, number>> {
+  const files = (await listFiles(dir)).filter((file) => file.endsWith('.parquet'));
+  return Object.fromEntries(await Promise.all(files.map(async (file) => [file, (await stat(file)).mtimeMs] as const)));
 }
 
 describe('writeDataset', () => {
@@ -132,8 +140,68 @@ describe('writeDataset', () => {
     ]);
   });
 
+  it('leaves every file in place when re-run with the same rows, and rewrites only a partition whose rows changed', async () => {
+    // Prepare
+    const row = (account: string, name: string) => ({ account_id: account, name, snapshot_date: '2026-10-31' });
+    const rows = [row('111111111111', 'a'), row('222222222222', 'b')];
+    await writeDataset(layout, snapshotSpec, rows);
+    const before = await fileStamps(layout.datasetDir('things'));
+    // Act
+    const again = await writeDataset(layout, snapshotSpec, rows);
+    const unchanged = await fileStamps(layout.datasetDir('things'));
+    await writeDataset(layout, snapshotSpec, [row('111111111111', 'a'), row('222222222222', 'b2')]);
+    const after = await fileStamps(layout.datasetDir('things'));
+    // Assess
+    expect(again).toMatchObject({ written: 0, rows: 2, partitions: 0 });
+    expect(unchanged).toEqual(before);
+    const [first, second] = Object.keys(before);
+    expect(after[first as string]).toBe(before[first as string]);
+    expect(Object.keys(after)).not.toContain(second);
+    expect((await rowsOf(layout, 'things')).map((found) => found.name).sort()).toEqual(['a', 'b2']);
+  });
+
+  it('writes again when a partition file went missing, even with the same rows', async () => {
+    const rows = [{ account_id: '111111111111', name: 'a', snapshot_date: '2026-10-31' }];
+    await writeDataset(layout, snapshotSpec, rows);
+    for (const file of await listFiles(layout.datasetDir('things'))) await rm(file);
+    const result = await writeDataset(layout, snapshotSpec, rows);
+    expect(result).toMatchObject({ written: 1, rows: 1 });
+    expect((await rowsOf(layout, 'things')).map((found) => found.name)).toEqual(['a']);
+  });
+
   it('rejects a row without a partition value, naming the key', async () => {
     await expect(writeDataset(layout, snapshotSpec, [{ name: 'x', snapshot_date: '2026-10-31' }])).rejects.toThrow(/account_id/);
+  });
+
+  it.each([
+    ['../../../../outside', 'separator'],
+    ['..', 'parent-segment'],
+    ['a\u0000b', 'control-character'],
+  ])('refuses the partition value %j from data (%s) and writes nothing outside the lake', async (value, reason) => {
+    // Prepare: the lake one level down, so a partition four levels up from the dataset would land in `root`.
+    const nestedLayout = lakeLayout(join(root, 'lake'));
+    const row = { name: 'x', snapshot_date: '2026-10-31', account_id: value };
+
+    // Act
+    const outcome = await writeDataset(nestedLayout, snapshotSpec, [row]).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    const cover = await writeDataset(nestedLayout, snapshotSpec, [], {
+      cover: [{ snapshot_date: '2026-10-31', account_id: value }],
+    }).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+
+    // Assess
+    for (const error of [outcome, cover]) {
+      expect(error).toBeInstanceOf(UnsafePathError);
+      expect((error as UnsafePathError).reason).toBe(reason);
+      expect((error as UnsafePathError).message).toContain('account_id=');
+    }
+    expect(await listFiles(root)).toEqual([]);
+    expect(await readdir(root)).not.toContain('outside');
   });
 });
 

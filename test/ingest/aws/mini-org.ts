@@ -381,6 +381,8 @@ export interface ConfigOptions {
   readonly maxAttempts?: number;
   readonly roleName?: string;
   readonly sources?: Record<string, unknown>;
+  /** The `network` section (timeouts, page cap, deadlines). */
+  readonly network?: Record<string, unknown>;
 }
 
 export function miniOrgConfig(options: ConfigOptions): LoadedConfig {
@@ -405,6 +407,7 @@ export function miniOrgConfig(options: ConfigOptions): LoadedConfig {
           max_attempts: options.maxAttempts ?? 3,
           roles: { collector: options.roleName ?? 'MeshwatchReadOnly' },
         },
+    ...(options.network ? { network: options.network } : {}),
     sources: options.sources ?? {
       organizations: {},
       lakeformation: {},
@@ -425,7 +428,7 @@ const DUMMY_CREDENTIALS: AwsCredentialIdentity = { accessKeyId: 'AKIAFAKEDUMMYKE
 
 /** Live mode against the fake: fixed base credentials, every account reached through AssumeRole. */
 export const fakeDependencies: ApiCollectorDependencies = {
-  awsAccess: (config) => createAwsAccess(config, { baseCredentials: async () => DUMMY_CREDENTIALS }),
+  awsAccess: (config, overrides) => createAwsAccess(config, { ...overrides, baseCredentials: async () => DUMMY_CREDENTIALS }),
 };
 
 export interface MiniOrgOnFakeAws {

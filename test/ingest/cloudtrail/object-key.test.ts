@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseObjectKey } from '../../../ingest/cloudtrail/object-key.js';
+import { parseObjectKey, unsafeKeyReason } from '../../../ingest/cloudtrail/object-key.js';
 
 const LOG = (day: string, stamp: string) =>
   `AWSLogs/o-n1mbusc4rt/311111111111/CloudTrail/us-east-1/${day}/311111111111_CloudTrail_us-east-1_${stamp}_AAAAAAAAAAAAAAAA.json.gz`;
@@ -34,5 +34,22 @@ describe('parseObjectKey', () => {
   it('ignores keys that are not trail files', () => {
     expect(parseObjectKey('AWSLogs/o-n1mbusc4rt/311111111111/CloudTrail/us-east-1/2026/10/01/notes.txt')).toBeNull();
     expect(parseObjectKey('public-keys.json')).toBeNull();
+  });
+
+  it('is anchored: a key that climbs out of its folder and names a trail file further on is no trail file', () => {
+    const attack = `AWSLogs/o-x/311111111111/CloudTrail/us-east-1/2026/10/02/${'../'.repeat(20)}some/other/dir/${LOG('2026/10/02', '20261002T0000Z')}`;
+    expect(parseObjectKey(attack)).toBeNull();
+    expect(parseObjectKey(`other/prefix/${LOG('2026/10/01', '20261001T1005Z')}`)).toBeNull();
+    expect(parseObjectKey(`${LOG('2026/10/01', '20261001T1005Z')}\n`)).toBeNull();
+  });
+});
+
+describe('unsafeKeyReason', () => {
+  it('names why a key must not become a path, and accepts trail keys', () => {
+    expect(unsafeKeyReason(LOG('2026/10/01', '20261001T1005Z'))).toBeNull();
+    expect(unsafeKeyReason('AWSLogs/../../etc/passwd')).toContain('".." segment');
+    expect(unsafeKeyReason('AWSLogs//x.json.gz')).toContain('empty segment');
+    expect(unsafeKeyReason('AWSLogs/x\u0000.json.gz')).toContain('control character');
+    expect(unsafeKeyReason('/AWSLogs/x.json.gz')).toContain('absolute');
   });
 });

@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -80,5 +80,31 @@ describe('collectContracts', () => {
     } finally {
       db.close();
     }
+  });
+
+  it('quarantines a contract symlink that leads out of the folder instead of reading it, and follows one inside', async () => {
+    // Prepare
+    const ctx = await contractsLake({ 'sales/orders.yaml': ORDERS });
+    const root = join(ctx.layout.root, '..');
+    await mkdir(join(root, 'elsewhere'));
+    await writeFile(join(root, 'elsewhere', 'finance.yaml'), ORDERS.replace('sales.orders', 'finance.ledger'));
+    await symlink(join(root, 'elsewhere', 'finance.yaml'), join(root, 'contracts', 'finance.yaml'));
+    await symlink(join(root, 'contracts', 'sales'), join(root, 'contracts', 'sales-alias'));
+
+    // Act
+    const result = await collectContracts(ctx);
+
+    // Assess: the alias inside the folder is read (a duplicate product), the link out is not
+    expect(result.outputs[0]?.rows).toBe(1);
+    const reasons = await Promise.all(
+      (await readdir(ctx.layout.quarantinePath('contracts'))).map(
+        async (name) =>
+          JSON.parse(await readFile(ctx.layout.quarantinePath('contracts', name), 'utf8')) as Record<string, string>,
+      ),
+    );
+    expect(reasons.map((entry) => [entry.file, entry.reason]).sort()).toEqual([
+      ['finance.yaml', `not read: a symlink to ${join(root, 'elsewhere', 'finance.yaml')}, outside ${join(root, 'contracts')}`],
+      [join('sales', 'orders.yaml'), 'product sales.orders is already defined in sales-alias/orders.yaml'],
+    ]);
   });
 });

@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -153,5 +153,53 @@ describe('collectDeclaredGrants', () => {
     } finally {
       db.close();
     }
+  });
+
+  it('quarantines a symlink in the folder that leads out of it instead of reading the grants it points at', async () => {
+    // Prepare
+    const root = await mkdtemp(join(tmpdir(), 'meshwatch-declared-link-'));
+    await mkdir(join(root, 'declared'));
+    await mkdir(join(root, 'elsewhere'));
+    await writeFile(
+      join(root, 'declared', 'a-show.json'),
+      JSON.stringify({ ...SHOW, values: { root_module: { resources: [] } } }),
+    );
+    await writeFile(join(root, 'elsewhere', 'show.json'), JSON.stringify(SHOW));
+    await symlink(join(root, 'elsewhere', 'show.json'), join(root, 'declared', 'b-linked.json'));
+    const config = parseConfig(
+      'lake: ./lake\norganization: { id: o-abc123def4 }\nsources:\n  declared_grants: { path: ./declared }\n',
+      join(root, 'meshwatch.config.yaml'),
+    );
+    const ctx = createContext(config, createLogger('quiet'));
+
+    // Act
+    const result = await collectDeclaredGrants(ctx);
+
+    // Assess
+    expect(result.outputs[0]?.rows).toBe(0);
+    expect(result.warnings).toBe(1);
+    const [entry] = await readdir(ctx.layout.quarantinePath('declared_grants'));
+    const quarantined = JSON.parse(await readFile(ctx.layout.quarantinePath('declared_grants', entry as string), 'utf8'));
+    expect(quarantined.file).toBe(join(root, 'declared', 'b-linked.json'));
+    expect(quarantined.reason).toMatch(/^not read: it leads through a symlink outside its root/);
+  });
+
+  it('names quarantine files after the input safely, whatever the name or resource address holds', async () => {
+    // Prepare
+    const root = await mkdtemp(join(tmpdir(), 'meshwatch-declared-names-'));
+    await writeFile(join(root, '..evil name;$(x).json'), '{ "format_version": ');
+    const config = parseConfig(
+      'lake: ./lake\norganization: { id: o-abc123def4 }\nsources:\n  declared_grants: { path: . }\n',
+      join(root, 'meshwatch.config.yaml'),
+    );
+    const ctx = createContext(config, createLogger('quiet'));
+
+    // Act
+    await collectDeclaredGrants(ctx);
+
+    // Assess
+    const names = await readdir(ctx.layout.quarantinePath('declared_grants'));
+    expect(names).toHaveLength(1);
+    expect(names[0]).toMatch(/^[A-Za-z0-9][A-Za-z0-9._=-]*\.reason\.json$/);
   });
 });

@@ -3,7 +3,9 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { BASE_CONFIG, tempLakeDir, writeMarts } from './fixtures.js';
+import { loadConfig } from '../../../lib/config/load.js';
+import { createContext } from '../../../lib/context.js';
+import { BASE_CONFIG, markMartsCurrent, tempLakeDir, writeMarts } from './fixtures.js';
 
 const ROOT = join(import.meta.dirname, '../../..');
 const BIN = join(ROOT, 'cli/bin/meshwatch.js');
@@ -35,6 +37,7 @@ async function setUp(extraYaml = '') {
   });
   const config = join(lake, 'meshwatch.config.yaml');
   await writeFile(config, `${BASE_CONFIG}lake: ${lake}\n${extraYaml}`);
+  await markMartsCurrent(createContext(await loadConfig(config)));
   return { lake, config };
 }
 

@@ -10,6 +10,7 @@ import { createContext, type RunContext } from '../../../lib/context.js';
 import { type Database, openDatabase, quoteIdentifier } from '../../../lib/lake/duckdb.js';
 import { lakeLayout } from '../../../lib/lake/layout.js';
 import { createMemoryLogger } from '../../../lib/log.js';
+import { freshnessInputs, recordMartsBuilt } from '../../../transforms/runner/marts-freshness.js';
 
 export const MART_DDL: Record<string, string> = {
   product_freshness: `product VARCHAR, table_fqn VARCHAR, domain VARCHAR, account_id VARCHAR, owner VARCHAR,
@@ -96,4 +97,12 @@ export function contextFor(
   );
   const logger = createMemoryLogger('verbose');
   return Object.assign(createContext(config, logger), { logger });
+}
+
+/**
+ * Records the hand-written marts as current for this context (as a transform would), so readers
+ * that apply the freshness policy (`alerts run`, `alerts --dry-run`) use them as they are.
+ */
+export async function markMartsCurrent(ctx: RunContext): Promise<void> {
+  await recordMartsBuilt(ctx, await freshnessInputs(ctx), { marts: Object.keys(MART_DDL), files: [ctx.layout.databaseFile] });
 }
