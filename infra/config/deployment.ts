@@ -14,14 +14,15 @@ export const EDGE_REGION = 'us-east-1';
 export interface Deployment {
   readonly organizationId: string;
   readonly accounts: readonly AccountConfig[];
-  /** The regions meshwatch collects (the Athena tables project their `region` partitions from them). */
-  readonly regions: readonly string[];
   /** The account of kind management (the payer): the only one whose role gets Cost Explorer and Organizations. */
   readonly managementAccountId: string | undefined;
   readonly pipeline: { readonly account: string; readonly region: string };
   readonly collectorRoleName: string;
   readonly collectorRegion: string;
-  /** The regions the collectors call (the meshwatch config's `regions`): the collector policies name only these. */
+  /**
+   * The regions the collectors call (the meshwatch config's `regions`): the collector policies name
+   * only these, and the Athena tables project their `region` partitions from them.
+   */
   readonly regions: readonly string[];
   readonly externalId: string;
   /** The environment variable the CLI reads the external id from (aws.roles.external_id_env). */
@@ -63,7 +64,6 @@ export function resolveDeployment(meshwatch: MeshwatchInput, infra: InfraConfig)
   return {
     organizationId: meshwatch.organization.id,
     accounts,
-    regions: meshwatch.regions,
     managementAccountId: accounts.find((account) => account.kind === 'management')?.id,
     pipeline: { account: pipelineAccount, region },
     collectorRoleName: meshwatch.aws.roles.collector,

@@ -9,9 +9,9 @@ import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { listFiles, pathExists } from '../../lib/lake/atomic.js';
 import { loadConfig } from '../../lib/config/load.js';
 import { createContext } from '../../lib/context.js';
+import { listFiles, pathExists } from '../../lib/lake/atomic.js';
 import { BASE_CONFIG, markMartsCurrent, writeMarts } from '../reports/alerts/fixtures.js';
 
 const ROOT = join(import.meta.dirname, '../..');

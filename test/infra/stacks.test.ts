@@ -424,11 +424,13 @@ describe('AnalyticsStack', () => {
   });
 
   it('projects every partition key: days, months, accounts, regions and collector names', () => {
-    const tableParameters = (name: string) =>
-      (
-        resources(analytics(), 'AWS::Glue::Table').find(([, table]) => (table.TableInput as { Name: string }).Name === name)?.[1]
-          .TableInput as { Parameters: Record<string, string> }
-      ).Parameters;
+    const tableParameters = (name: string) => {
+      const found = resources(analytics(), 'AWS::Glue::Table').find(
+        ([, table]) => (table.TableInput as { Name: string }).Name === name,
+      );
+      if (!found) throw new Error(`no Glue table ${name} in the analytics stack`);
+      return (found[1].TableInput as { Parameters: Record<string, string> }).Parameters;
+    };
     expect(tableParameters('athena_queries')).toMatchObject({
       'projection.submitted_month.type': 'date',
       'projection.submitted_month.format': 'yyyy-MM',
