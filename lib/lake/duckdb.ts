@@ -91,7 +91,11 @@ export async function allByColumns<T extends Row = Row>(db: Database, sql: strin
     for (let index = 0; index < count; index++) {
       const value = values[index];
       (rows[index] as Row)[name] =
-        value === null || value === undefined ? null : typeof value === 'object' || typeof value === 'bigint' ? toPlainValue(value, typeId) : value;
+        value === null || value === undefined
+          ? null
+          : typeof value === 'object' || typeof value === 'bigint'
+            ? toPlainValue(value, typeId)
+            : value;
     }
   });
   return rows as T[];

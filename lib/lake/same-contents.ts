@@ -23,7 +23,11 @@ async function parquetFiles(dir: string): Promise<string[]> {
 /** Sorted, so the comparison ignores names and order. */
 async function contentHashes(files: readonly string[]): Promise<string[]> {
   const hashes = await Promise.all(
-    files.map(async (file) => createHash('sha256').update(await readFile(file)).digest('hex')),
+    files.map(async (file) =>
+      createHash('sha256')
+        .update(await readFile(file))
+        .digest('hex'),
+    ),
   );
   return hashes.sort();
 }

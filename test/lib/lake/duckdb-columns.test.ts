@@ -32,7 +32,12 @@ describe('allByColumns', () => {
       expect(byColumns).toHaveLength(2999);
       expect(byColumns).toEqual(byRows);
       expect(JSON.stringify(byColumns)).toBe(JSON.stringify(byRows));
-      expect(byColumns[0]).toMatchObject({ id: 1, at: '2026-10-01T00:00:01.000Z', day: '2026-10-02', too_big: '9007199254740993' });
+      expect(byColumns[0]).toMatchObject({
+        id: 1,
+        at: '2026-10-01T00:00:01.000Z',
+        day: '2026-10-02',
+        too_big: '9007199254740993',
+      });
     } finally {
       db.close();
     }

@@ -2,11 +2,11 @@ import { mkdir, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { LakeError } from '../../../lib/errors.js';
 import { createStagingDir, publishStagedFiles, writeFileAtomic } from '../../../lib/lake/atomic.js';
-import { type Database, assertIdentifier, openDatabase, quoteLiteral } from '../../../lib/lake/duckdb.js';
+import { assertIdentifier, type Database, openDatabase, quoteLiteral } from '../../../lib/lake/duckdb.js';
 import { lakeLayout } from '../../../lib/lake/layout.js';
 import { listDatasets, refreshDatasetViews } from '../../../lib/lake/views.js';
-import { LakeError } from '../../../lib/errors.js';
 
 let db: Database | undefined;
 afterEach(() => {
@@ -70,7 +70,9 @@ describe('refreshDatasetViews', () => {
     db = await openDatabase();
     const dir = join(layout.datasetDir('cloudtrail'), 'event_date=2026-10-01', 'account_id=011111111111');
     await mkdir(dir, { recursive: true });
-    await db.run(`COPY (select 'e1' as event_id) TO ${quoteLiteral(join(dir, 'part-0.parquet'))} (FORMAT parquet, COMPRESSION zstd)`);
+    await db.run(
+      `COPY (select 'e1' as event_id) TO ${quoteLiteral(join(dir, 'part-0.parquet'))} (FORMAT parquet, COMPRESSION zstd)`,
+    );
     await mkdir(join(layout.root, '_state'), { recursive: true });
     const datasets = await refreshDatasetViews(db, layout);
     expect(datasets.map((dataset) => dataset.name)).toEqual(['cloudtrail']);

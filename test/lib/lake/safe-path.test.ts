@@ -23,7 +23,9 @@ async function tempRoot(): Promise<string> {
 describe('resolveUnder', () => {
   it('joins relative segments under the root', async () => {
     const root = await tempRoot();
-    expect(resolveUnder(root, 'AWSLogs/o-x/111122223333', 'a.json.gz')).toBe(join(root, 'AWSLogs', 'o-x', '111122223333', 'a.json.gz'));
+    expect(resolveUnder(root, 'AWSLogs/o-x/111122223333', 'a.json.gz')).toBe(
+      join(root, 'AWSLogs', 'o-x', '111122223333', 'a.json.gz'),
+    );
     expect(resolveUnder(root)).toBe(root);
   });
 
@@ -111,7 +113,9 @@ describe('safeFileName', () => {
 describe('lakeLayout paths from data', () => {
   it('keeps state and quarantine paths inside their folders', async () => {
     const layout = lakeLayout(await tempRoot());
-    expect(layout.statePath('athena', '311111111111-us-east-1.json')).toBe(join(layout.stateDir, 'athena', '311111111111-us-east-1.json'));
+    expect(layout.statePath('athena', '311111111111-us-east-1.json')).toBe(
+      join(layout.stateDir, 'athena', '311111111111-us-east-1.json'),
+    );
     expect(() => layout.statePath('athena', '../../../etc/cron.d/x')).toThrow(UnsafePathError);
     expect(() => layout.quarantinePath('contracts', '../../escape.json')).toThrow(UnsafePathError);
     expect(() => layout.quarantinePath('/abs')).toThrow(UnsafePathError);
