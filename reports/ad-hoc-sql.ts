@@ -104,13 +104,18 @@ function refusal(type: StatementType): UsageError {
 const SELECT_HINT =
   'only one SELECT runs (DESCRIBE, SHOW TABLES, SUMMARIZE and PRAGMA table_info too): e.g. meshwatch sql "select count(*) from cloudtrail"';
 
-export async function openQuerySurface(layout: LakeLayout, options: QuerySurfaceOptions = {}): Promise<QuerySurface> {
+/** Throws a LakeError (exit 1) when there is no lake at the configured path: the surface never creates one. */
+export async function assertLakeExists(layout: LakeLayout): Promise<void> {
   if (!(await pathExists(layout.root))) {
     throw new LakeError(`no lake at ${layout.root}`, {
       context: { lake: layout.root },
       hint: 'check --lake or the config "lake" key; `meshwatch collect` creates the lake',
     });
   }
+}
+
+export async function openQuerySurface(layout: LakeLayout, options: QuerySurfaceOptions = {}): Promise<QuerySurface> {
+  await assertLakeExists(layout);
   // DuckDB spills to its temp_directory and adds that folder to allowed_directories by itself (by
   // default `.tmp` in the working folder): a private empty folder of its own, removed on close.
   const spill = await mkdtemp(join(tmpdir(), 'meshwatch-sql-'));

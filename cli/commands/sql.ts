@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { withLakeLock } from '../../lib/lake/lock.js';
 import { formatRows, type OutputFormat, parseOutputFormat } from '../../lib/output/format.js';
 import { writeOutput } from '../../lib/output/write.js';
-import { openQuerySurface } from '../../reports/ad-hoc-sql.js';
+import { assertLakeExists, openQuerySurface } from '../../reports/ad-hoc-sql.js';
 import { contextFor } from '../context.js';
 
 interface SqlFlags {
@@ -29,6 +29,8 @@ export function register(program: Command): void {
     .action(async (query: string, flags: SqlFlags, command: Command) => {
       const format = parseOutputFormat(flags.format, undefined, flags.out) as OutputFormat;
       const ctx = await contextFor(command);
+      // Checked before the lock, which would otherwise make the lake's _state folder.
+      await assertLakeExists(ctx.layout);
       // Under the lake lock: the raw datasets the query reads are never in the middle of a collect's
       // publish. The surface itself is read-only (reports/ad-hoc-sql.ts).
       const rows = await withLakeLock(

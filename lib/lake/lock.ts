@@ -81,17 +81,28 @@ export async function withLakeLock<T>(
   fn: () => Promise<T>,
   options: { readonly unlockedOnReadOnlyLake?: boolean } = {},
 ): Promise<T> {
-  const path = lakeLockPath(owner.layout);
+  // A reader of a lake it may not write (a read-only mount, another user's lake) cannot lock it,
+  // and writes nothing: it reads without the lock. Even resolving the lock's path may be refused.
+  const readUnlocked = (error: unknown): boolean => {
+    if (!options.unlockedOnReadOnlyLake || !READ_ONLY_CODES.has((error as NodeJS.ErrnoException).code ?? '')) return false;
+    owner.logger.debug(`lake lock: cannot be taken (${(error as Error).message}); reading without it`);
+    return true;
+  };
+  let path: string;
+  try {
+    path = lakeLockPath(owner.layout);
+  } catch (error) {
+    if (readUnlocked(error)) return fn();
+    throw error;
+  }
   const held = heldHere.getStore();
   if (held?.has(path)) return fn();
   let content: string;
   try {
     content = await acquireLakeLock(path, command, owner.lockPolicy ?? {}, owner.logger);
   } catch (error) {
-    // A reader of a lake it may not write (a read-only mount) cannot lock it, and writes nothing.
-    if (!options.unlockedOnReadOnlyLake || !READ_ONLY_CODES.has((error as NodeJS.ErrnoException).code ?? '')) throw error;
-    owner.logger.debug(`lake lock: ${path} cannot be created (${(error as Error).message}); reading without it`);
-    return fn();
+    if (readUnlocked(error)) return fn();
+    throw error;
   }
   try {
     return await heldHere.run(new Set([...(held ?? []), path]), fn);

@@ -119,11 +119,14 @@ describe('--out and stdout', () => {
       asRoot ? { uid: 65534, gid: 65534 } : {},
     );
 
-    expect(result.code).toBe(2);
     expect(result.stderr).toContain(`cannot write ${target}: permission denied`);
+    expect(result.code).toBe(2);
     expect(result.stderr).not.toMatch(/\.tmp\b/);
     expect(await readFile(target, 'utf8')).toBe('before\n');
     expect(await readdir(locked)).toEqual(['x.csv']);
+    // Owner-only again: a lake open to others gets a warning on every later command.
+    await chmod(lake, 0o700);
+    await chmod(dir, 0o700);
   });
 
   it('replaces an existing file whole', async () => {
