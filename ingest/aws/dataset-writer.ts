@@ -246,9 +246,12 @@ async function stagePartitions(
   const [{ count }] = (await db.all<{ count: number }>(`SELECT count(*) AS count FROM ${quoteIdentifier(source)}`)) as [
     { count: number },
   ];
+  // Merged rows arrive in an order that depends on what each run fetched (incoming first, then the
+  // kept rows); sorted, an unchanged merge writes the same bytes and the partition stays in place.
+  const order = spec.mode.kind === 'merge' ? ' ORDER BY ALL' : '';
   if (count > 0 && partitioned) {
     await db.run(
-      `COPY (SELECT * FROM ${quoteIdentifier(source)}) TO ${quoteLiteral(outDir)} (FORMAT parquet, COMPRESSION zstd, PARTITION_BY (${spec.partitionBy
+      `COPY (SELECT * FROM ${quoteIdentifier(source)}${order}) TO ${quoteLiteral(outDir)} (FORMAT parquet, COMPRESSION zstd, PARTITION_BY (${spec.partitionBy
         .map((key) => quoteIdentifier(key))
         .join(', ')}), FILENAME_PATTERN 'part-{uuid}')`,
     );
@@ -263,7 +266,7 @@ async function stagePartitions(
     await mkdir(dir, { recursive: true });
     const where = partitioned ? 'WHERE false' : '';
     await db.run(
-      `COPY (SELECT ${fileColumns} FROM ${quoteIdentifier(source)} ${where}) TO ${quoteLiteral(
+      `COPY (SELECT ${fileColumns} FROM ${quoteIdentifier(source)} ${where}${order}) TO ${quoteLiteral(
         join(dir, `part-${randomUUID()}.parquet`),
       )} (FORMAT parquet, COMPRESSION zstd)`,
     );

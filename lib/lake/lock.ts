@@ -302,7 +302,7 @@ function lockedError(path: string, holder: LockHolder, why: string): LakeLockedE
     context: { file: path, pid: holder.pid, command: holder.command, host: holder.host },
     hint:
       holder.host === hostname()
-        ? 'wait for it to finish (run again without --no-wait to wait), or stop that process'
+        ? 'wait for it to finish (without --no-wait, and with no or a longer --lock-timeout, meshwatch waits for it), or stop that process'
         : `it runs on host ${holder.host}, where meshwatch cannot check it; if it is no longer running there, delete ${basename(path)} in the lake's _state folder`,
   });
 }

@@ -28,9 +28,12 @@ async function lakeFiles(): Promise<Record<string, number>> {
 
 describe('meshwatch run with nothing new (issue #18 §5)', () => {
   it('skips collect, transform, the bundle and the site, says so, and rewrites nothing', async () => {
-    // Prepare: a first run publishes the bundle and the site (the sample lake has neither yet).
+    // Prepare: a first run publishes the bundle and the site (the sample lake has neither yet); its
+    // collect, the lake's second, finds nothing new (Cost Explorer's refresh days included).
     const first = await meshwatch(['--lake', lake, 'run']);
     expect(first.code, first.stderr).toBe(0);
+    expect(first.stderr).toContain("collect: nothing new from any source: the lake's datasets are unchanged");
+    expect(first.stderr).toContain('transform: marts current (datasets, config, models and now unchanged), skipped');
     expect(first.stderr).toContain('dashboards: building the site');
     const before = await lakeFiles();
     expect(Object.keys(before)).toEqual(

@@ -7,7 +7,8 @@
  *
  * What a transform was built from is kept in `lake/_state/transforms.json` as one hash per part, so a
  * stale lake can say why it is stale ("now moved from … to …", "config changed: pricing"). Checking
- * costs a listing and a stat of the lake's Parquet files: no file is read.
+ * costs a listing and a stat of the lake's Parquet files (no lake file is read) and, once per
+ * process, a hash of the model files.
  */
 import { createHash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';

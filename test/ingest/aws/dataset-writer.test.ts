@@ -160,6 +160,18 @@ describe('writeDataset', () => {
     expect((await rowsOf(layout, 'things')).map((found) => found.name).sort()).toEqual(['a', 'b2']);
   });
 
+  it('keeps a merged partition in place when a later run re-fetches only some of its rows, unchanged', async () => {
+    // Cost Explorer's shape: the first run fetches the whole history, later runs the last days again.
+    const rows = [
+      { event_id: 'e1', state: 'SUCCEEDED', month: '2026-10' },
+      { event_id: 'e2', state: 'SUCCEEDED', month: '2026-10' },
+    ];
+    await writeDataset(layout, mergeSpec, rows);
+    const before = await fileStamps(layout.datasetDir('events'));
+    await writeDataset(layout, mergeSpec, [rows[1] as (typeof rows)[number]]);
+    expect(await fileStamps(layout.datasetDir('events'))).toEqual(before);
+  });
+
   it('writes again when a partition file went missing, even with the same rows', async () => {
     const rows = [{ account_id: '111111111111', name: 'a', snapshot_date: '2026-10-31' }];
     await writeDataset(layout, snapshotSpec, rows);

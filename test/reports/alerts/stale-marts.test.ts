@@ -2,7 +2,8 @@
  * Issue #18 §1 on the sample organisation, as a user types it: a copy of the collected and
  * transformed sample lake, a config whose pinned `now` moves a week forward, then `alerts run`.
  * The alerts must be evaluated on marts rebuilt for the new `now` (no account delivered logs in
- * that week: coverage gaps open), not on the marts of the old `now` (which resolved them).
+ * that week: coverage gaps open), not on the marts of the old `now` (which resolved them). Then a
+ * refusal with --no-transform, and a report rebuilt after a config change.
  */
 import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
@@ -26,11 +27,11 @@ beforeAll(async () => {
   expect(sampleConfig).toContain(SAMPLE_NOW);
 }, 900_000);
 
-/** The sample's config with `now` pinned to `now`, written beside the lake (its paths made absolute). */
-async function configAt(now: string): Promise<string> {
-  const file = join(lake, '..', `meshwatch-${now.slice(0, 10)}.yaml`);
+/** The sample's config with `now` pinned to `now` (and `extraYaml`), written beside the lake (its paths made absolute). */
+async function configAt(now: string, extraYaml = ''): Promise<string> {
+  const file = join(lake, '..', `meshwatch-${now.slice(0, 10)}${extraYaml ? '-extra' : ''}.yaml`);
   const text = sampleConfig.replace(SAMPLE_NOW, `now: ${now}`).replaceAll('./sample-logs', join(ROOT, 'sample-logs'));
-  await writeFile(file, text);
+  await writeFile(file, `${text}\n${extraYaml}`);
   return file;
 }
 
@@ -67,5 +68,15 @@ describe('alerts run after now moved (issue #18 §1)', () => {
     expect(refused.stderr).toContain('without --no-transform');
     expect(refused.stdout).toBe('');
     expect(await readFile(stateFile, 'utf8').catch(() => '')).toBe(before);
+  }, 900_000);
+
+  it('a report command rebuilds the marts after a config change the models read', async () => {
+    const config = await configAt('2026-11-07T00:00:00Z', 'pricing: { athena_usd_per_tb: 10 }\n');
+
+    const report = await meshwatch(['--config', config, '--lake', lake, 'chargeback', '--month', '2026-10', '--format', 'json']);
+
+    expect(report.code, report.stderr).toBe(0);
+    expect(report.stderr).toMatch(/transform: rebuilding the marts \(.*config changed: pricing/);
+    expect(JSON.parse(report.stdout).length).toBeGreaterThan(0);
   }, 900_000);
 });
