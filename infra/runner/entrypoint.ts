@@ -11,9 +11,9 @@ import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { S3Client } from '@aws-sdk/client-s3';
-import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { z } from 'zod';
 import { main as meshwatch } from '../../cli/main.js';
+import { timeoutRequestHandler } from '../../ingest/aws/network-bounds.js';
 import { ConfigError, describeError } from '../../lib/errors.js';
 import { pathExists } from '../../lib/lake/atomic.js';
 import { acquireLease, describeLease, type HeldLease, type LeaseClock, type LeaseSettings, systemClock } from './lake-lease.js';
@@ -173,11 +173,8 @@ export async function ecsTaskArn(metadataUri: string | undefined): Promise<strin
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  // Every S3 call is bounded: connect within 5 s, no socket idle over 2 minutes, 3 attempts.
-  const s3 = new S3Client({
-    maxAttempts: 3,
-    requestHandler: new NodeHttpHandler({ connectionTimeout: 5_000, requestTimeout: 120_000 }),
-  });
+  // Every S3 call is bounded: connect within 5 s, no request or stalled body over 2 minutes, 3 attempts.
+  const s3 = new S3Client({ maxAttempts: 3, requestHandler: timeoutRequestHandler(5_000, 120_000) });
   const start = async () =>
     runWithLake(process.argv.slice(2), {
       lakeUrl: process.env.MESHWATCH_LAKE_S3,

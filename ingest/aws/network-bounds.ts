@@ -47,13 +47,22 @@ export type BoundedRequestHandler = Pick<
  * - `socketTimeout`: the longest silence on the socket, so a body that stops half-way fails too.
  * Each is per attempt: the SDK retries a timed-out attempt like any transient error.
  */
-export function boundedRequestHandler(bounds: NetworkBounds, signal?: AbortSignal): BoundedRequestHandler {
-  const inner = new NodeHttpHandler({
-    connectionTimeout: bounds.connectTimeoutMs,
-    requestTimeout: bounds.requestTimeoutMs,
+/**
+ * The one way meshwatch bounds an SDK request: connecting within `connectTimeoutMs`, and no request
+ * (nor a body that stalls half way) running past `requestTimeoutMs`. Without throwOnRequestTimeout
+ * this handler version only logs a warning when requestTimeout passes and goes on waiting.
+ */
+export function timeoutRequestHandler(connectTimeoutMs: number, requestTimeoutMs: number): NodeHttpHandler {
+  return new NodeHttpHandler({
+    connectionTimeout: connectTimeoutMs,
+    requestTimeout: requestTimeoutMs,
     throwOnRequestTimeout: true,
-    socketTimeout: bounds.requestTimeoutMs,
+    socketTimeout: requestTimeoutMs,
   });
+}
+
+export function boundedRequestHandler(bounds: NetworkBounds, signal?: AbortSignal): BoundedRequestHandler {
+  const inner = timeoutRequestHandler(bounds.connectTimeoutMs, bounds.requestTimeoutMs);
   if (!signal) return inner;
   return {
     metadata: inner.metadata,

@@ -9,8 +9,8 @@
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
-import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
+import { timeoutRequestHandler } from '../../../ingest/aws/network-bounds.js';
 import type { MeshwatchConfig } from '../../../lib/config/schema.js';
 
 type AwsSettings = Pick<MeshwatchConfig, 'aws'>;
@@ -21,12 +21,7 @@ export const DEFAULT_AWS_TIMEOUT_MS = 10_000;
 function clientSettings(config: AwsSettings, region: string, timeoutMs: number, credentials?: AwsCredentials) {
   return {
     region,
-    requestHandler: new NodeHttpHandler({
-      connectionTimeout: timeoutMs,
-      requestTimeout: timeoutMs,
-      // Without it a request past requestTimeout only logs a warning and goes on waiting.
-      throwOnRequestTimeout: true,
-    }),
+    requestHandler: timeoutRequestHandler(timeoutMs, timeoutMs),
     maxAttempts: config.aws.max_attempts,
     retryMode: 'standard',
     credentials: credentials ?? fromNodeProviderChain(config.aws.profile ? { profile: config.aws.profile } : {}),
