@@ -24,6 +24,7 @@ import { pathExists } from '../lib/lake/atomic.js';
 import { quoteIdentifier, quoteLiteral, type Row, rowsOf } from '../lib/lake/duckdb.js';
 import type { LakeLayout } from '../lib/lake/layout.js';
 import { datasetScanSql, listDatasets } from '../lib/lake/views.js';
+import { assertLakeExists } from './collected-period.js';
 
 export interface QuerySurface {
   /** Folders the query may read: each dataset's and the marts'. */
@@ -103,16 +104,6 @@ function refusal(type: StatementType): UsageError {
 
 const SELECT_HINT =
   'only one SELECT runs (DESCRIBE, SHOW TABLES, SUMMARIZE and PRAGMA table_info too): e.g. meshwatch sql "select count(*) from cloudtrail"';
-
-/** Throws a LakeError (exit 1) when there is no lake at the configured path: the surface never creates one. */
-export async function assertLakeExists(layout: LakeLayout): Promise<void> {
-  if (!(await pathExists(layout.root))) {
-    throw new LakeError(`no lake at ${layout.root}`, {
-      context: { lake: layout.root },
-      hint: 'check --lake or the config "lake" key; `meshwatch collect` creates the lake',
-    });
-  }
-}
 
 export async function openQuerySurface(layout: LakeLayout, options: QuerySurfaceOptions = {}): Promise<QuerySurface> {
   await assertLakeExists(layout);

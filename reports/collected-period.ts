@@ -6,7 +6,7 @@
  * without opening DuckDB or creating anything.
  */
 import { basename, dirname, relative, sep } from 'node:path';
-import { ReportError } from '../lib/errors.js';
+import { LakeError, ReportError } from '../lib/errors.js';
 import { listFiles, pathExists } from '../lib/lake/atomic.js';
 import type { LakeLayout } from '../lib/lake/layout.js';
 import { listDatasets } from '../lib/lake/views.js';
@@ -22,14 +22,19 @@ export interface CollectedPeriod {
 const DAY_MS = 86_400_000;
 const EVENT_DAY = /^event_date=(\d{4}-\d{2}-\d{2})$/;
 
-/** Throws a ReportError (exit 1) when there is no lake at the configured path or nothing has been collected into it. */
-export async function assertCollectedData(layout: LakeLayout): Promise<void> {
+/** Throws a LakeError (exit 1) when there is no lake at the configured path: a reader never creates one. */
+export async function assertLakeExists(layout: LakeLayout): Promise<void> {
   if (!(await pathExists(layout.root))) {
-    throw new ReportError(`no lake at ${layout.root}`, {
+    throw new LakeError(`no lake at ${layout.root}`, {
       context: { lake: layout.root },
       hint: 'check --lake or the config "lake" key; `meshwatch collect` (or `meshwatch run`) creates and fills it',
     });
   }
+}
+
+/** Throws (exit 1) when there is no lake at the configured path or nothing has been collected into it. */
+export async function assertCollectedData(layout: LakeLayout): Promise<void> {
+  await assertLakeExists(layout);
   if ((await listDatasets(layout)).length === 0) {
     throw new ReportError(`no data collected in the lake at ${layout.root}`, {
       context: { lake: layout.root },

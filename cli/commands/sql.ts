@@ -2,7 +2,8 @@ import type { Command } from 'commander';
 import { withLakeLock } from '../../lib/lake/lock.js';
 import { formatRows, type OutputFormat, parseOutputFormat } from '../../lib/output/format.js';
 import { writeOutput } from '../../lib/output/write.js';
-import { assertLakeExists, openQuerySurface } from '../../reports/ad-hoc-sql.js';
+import { openQuerySurface } from '../../reports/ad-hoc-sql.js';
+import { assertLakeExists } from '../../reports/collected-period.js';
 import { contextFor } from '../context.js';
 
 interface SqlFlags {
